@@ -1,0 +1,336 @@
+"""Command line: parse, build the context, call one function, render. Nothing else lives here.
+
+Heavy modules (pydantic, questionary, rich tables) are imported inside the commands, so that
+`bootstrap --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+
+from bootstrap import __version__
+from bootstrap.errors import Cancelled, Failure, UserError
+
+if TYPE_CHECKING:
+    from bootstrap.context import Context
+
+HELP = """\
+Set up this computer for data work, and check it stays that way.
+
+First day: `bootstrap` asks a few questions (your role, name and email), shows what it will \
+change, and sets up git and the rest of your role's tools. `bootstrap doctor` then checks \
+everything and tells you the exact command that fixes each problem. Every change can be taken \
+back with `bootstrap undo`.
+"""
+
+app = typer.Typer(
+    help=HELP,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+profile_app = typer.Typer(help="List, show, validate and describe profiles.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+ProfileOpt = typer.Option(
+    None,
+    "--profile",
+    "-p",
+    metavar="PROFILE",
+    help="Role or team profile: a built-in name (analyst), TEAM/NAME, or a path to a YAML file. "
+    "Default: the one chosen on your last run, else `base`.",
+)
+AnswersOpt = typer.Option(
+    None,
+    "--answers",
+    "-a",
+    metavar="FILE",
+    help="YAML file answering the profile's questions (`email: you@company.com`), optionally with `profile: NAME`.",
+)
+OnlyOpt = typer.Option(
+    None,
+    "--only",
+    metavar="C,..",
+    help="Only these components (git, shell, aws, terraform, secrets, packages, dotfiles, commands).",
+)
+SkipOpt = typer.Option(None, "--skip", metavar="C,..", help="Leave these components out.")
+
+
+def _context(interactive: Optional[bool] = None) -> Context:
+    from bootstrap.context import from_environment
+
+    return from_environment(interactive=interactive)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"bootstrap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    context: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    if context.invoked_subcommand is None:
+        run(profile=None, answers=None, yes=False, only=None, skip=None)
+
+
+@app.command()
+def run(
+    profile: Optional[str] = ProfileOpt,
+    answers: Optional[Path] = AnswersOpt,
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        "-y",
+        help="Never ask: use --answers, the last run's answers and defaults, and make the changes without confirming.",
+    ),
+    only: Optional[str] = OnlyOpt,
+    skip: Optional[str] = SkipOpt,
+) -> None:
+    """Set up this computer as the profile says (the first-day run). Safe to repeat."""
+    from bootstrap import render, runs
+    from bootstrap.prompts import TerminalPrompter
+
+    ctx = _context()
+    ask = ctx.interactive and not yes
+    prompter = TerminalPrompter() if ask else None
+    prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, prompter=prompter)
+    console = ctx.console
+
+    def confirm(plans: list[Any]) -> bool:
+        if prompter is None:
+            console.print(render.profile_line(ctx, prepared), markup=False)
+            return True
+        render.plan(ctx, console, prepared, plans)
+        return prompter.confirm("Make these changes?", default=True)
+
+    def progress(step: Any, state: str) -> None:
+        render.step_progress(console, step, state)
+
+    result = runs.run(ctx, prepared, sys.argv[1:], confirm, progress)
+    render.run_summary(ctx, console, result)
+    if result.outcome is not None and not result.outcome.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def plan(
+    profile: Optional[str] = ProfileOpt,
+    answers: Optional[Path] = AnswersOpt,
+    only: Optional[str] = OnlyOpt,
+    skip: Optional[str] = SkipOpt,
+    detailed_exitcode: bool = typer.Option(
+        False, "--detailed-exitcode", help="Exit 0 when nothing is pending, 2 when changes are pending, 1 on any error."
+    ),
+) -> None:
+    """Show what `run` would change (file diffs and commands). Changes nothing."""
+    from bootstrap import engine, render, runs
+
+    try:
+        ctx = _context()
+        prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, mode="plan")
+        plans = engine.plan(ctx, prepared.profile, prepared.selection.active)
+    except UserError as exc:
+        if detailed_exitcode:  # terraform's convention: 2 means "changes pending", so errors are 1
+            _fail(str(exc), 1)
+        raise
+    pending = render.plan(ctx, ctx.console, prepared, plans)
+    if any(p.error for p in plans):
+        raise typer.Exit(1)
+    if detailed_exitcode and pending:
+        raise typer.Exit(2)
+
+
+@app.command()
+def doctor(
+    profile: Optional[str] = ProfileOpt,
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object (schema 1) instead of a table."),
+    report: bool = typer.Option(
+        False, "--report", help="Print a Markdown summary without personal details, to paste into the team chat."
+    ),
+    offline: bool = typer.Option(False, "--offline", help="Skip the checks that need the network."),
+    only: Optional[str] = OnlyOpt,
+    skip: Optional[str] = SkipOpt,
+) -> None:
+    """Check everything and say how to fix each problem. Exit code 1 when something is broken."""
+    from bootstrap import doctor as doctor_mod
+    from bootstrap import render, runs
+
+    ctx = _context()
+    ctx.offline = offline
+    prepared = runs.prepare(ctx, profile=profile, answers_file=None, only=only, skip=skip, mode="doctor")
+    result = doctor_mod.diagnose(
+        ctx, prepared.name, prepared.profile, prepared.selection.active, prepared.selection.unsupported
+    )
+    if json_output:
+        print(render.doctor_json(ctx, result))
+    elif report:
+        print(render.doctor_markdown(ctx, result, prepared.answers), end="")
+    else:
+        render.doctor_table(ctx, ctx.console, result)
+    if result.status == "error":
+        raise typer.Exit(1)
+
+
+@app.command()
+def undo(
+    run_id: Optional[str] = typer.Argument(
+        None, metavar="[RUN_ID]", help="The run to undo (default: the last one). See --list."
+    ),
+    list_runs: bool = typer.Option(False, "--list", help="List the recorded runs and exit."),
+    force: bool = typer.Option(False, "--force", help="Also restore files that were changed after that run."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Put back every file a run changed, byte for byte. Never uninstalls software or deletes keys."""
+    from bootstrap import render, runs
+    from bootstrap.prompts import TerminalPrompter
+
+    ctx = _context()
+    if list_runs:
+        render.runs_list(ctx, ctx.console, runs.undoable(ctx))
+        return
+    target = runs.find_run(ctx, run_id)
+    if target is None:
+        ctx.console.print("Nothing to undo: no run has changed a file (or every run was undone already).")
+        return
+    ask = ctx.interactive and not yes
+
+    def confirm(items: list[Any]) -> bool:
+        render.undo_preview(ctx, ctx.console, target, items, force)
+        return not ask or TerminalPrompter().confirm("Undo these changes?", default=True)
+
+    result = runs.undo(ctx, target, sys.argv[1:], force, confirm)
+    render.undo_summary(ctx, ctx.console, result)
+    if result.skipped:
+        raise typer.Exit(1)
+
+
+@app.command("ensure-path", hidden=True)
+def ensure_path() -> None:
+    """Put ~/.local/bin on the login shell's PATH (used by install.sh)."""
+    from bootstrap import render, runs
+
+    ctx = _context()
+    result = runs.ensure_path(ctx, sys.argv[1:])
+    if result is None:
+        ctx.console.print(f"{ctx.tilde(ctx.paths.user_bin)} is already on your PATH.", markup=False)
+    else:
+        render.step_progress(ctx.console, result, "done")
+
+
+# --- profile --------------------------------------------------------------------------------
+
+
+@profile_app.command("list")
+def profile_list() -> None:
+    """List the profiles you can choose: built-in roles, your own, and your teams'."""
+    from bootstrap import profiles
+
+    ctx = _context()
+    for info in profiles.available(ctx.paths):
+        description = profiles.describe(info)
+        ctx.console.print(f"{info.name:<28} {info.kind:<9} {description}", markup=False, soft_wrap=True)
+
+
+@profile_app.command("show")
+def profile_show(
+    name: str = typer.Argument(..., metavar="NAME", help="Profile name or path."),
+    as_yaml: bool = typer.Option(False, "--yaml", help="Print the merged profile as YAML."),
+) -> None:
+    """Show what a profile sets up, with everything it extends merged in."""
+    import yaml
+
+    from bootstrap import profiles
+
+    ctx = _context()
+    loaded = profiles.load(name, ctx.paths)
+    data = loaded.model.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+    if as_yaml:
+        print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
+        return
+    from bootstrap import render
+
+    render.profile_summary(ctx, ctx.console, loaded)
+
+
+@profile_app.command("validate")
+def profile_validate(paths: list[Path] = typer.Argument(..., metavar="PATH..", help="Profile files to check.")) -> None:
+    """Check profile files: schema, extends, answers used. Prints file:line for each problem."""
+    from bootstrap import profiles
+
+    ctx = _context()
+    bad = 0
+    for path in paths:
+        try:
+            profiles.load(str(path) if profiles.looks_like_path(str(path)) else f"./{path}", ctx.paths)
+        except profiles.ProfileErrors as exc:
+            bad += 1
+            for line in exc.lines:
+                print(line, file=sys.stderr)
+        except UserError as exc:
+            bad += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    if bad:
+        raise typer.Exit(2)
+
+
+@profile_app.command("schema")
+def profile_schema() -> None:
+    """Print the profile JSON Schema (for editors and CI)."""
+    import json
+
+    from bootstrap.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"bootstrap: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main() -> None:
+    """Console script: our errors become one plain line and an exit code, never a traceback."""
+    try:
+        app()
+    except (UserError, Failure, Cancelled) as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted; every file is either as it was or fully changed (see `bootstrap undo --list`)", 130)
+    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in a file
+        _crash(exc)
+
+
+def _crash(exc: BaseException) -> None:
+    import traceback
+
+    from bootstrap.context import from_environment
+
+    ctx = from_environment(interactive=False)
+    log = ctx.paths.crash_log
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), encoding="utf-8")
+        where = f"details are in {ctx.tilde(log)}"
+    except OSError:
+        where = "the details could not be saved"
+    _fail(
+        f"something unexpected went wrong ({type(exc).__name__}: {ctx.tilde(exc)}); {where}. "
+        "Please send that file to your platform team or the bootstrap maintainers.",
+        1,
+    )

@@ -1,0 +1,338 @@
+"""Git: installed and new enough, your identity, the team's settings, a global ignore file.
+
+Settings are edited by git itself (`git config --file`) on a copy of ~/.gitconfig, and the
+result goes through the safe file engine: git keeps every other line of the user's file as it
+was, and we keep the backup, the diff and the undo.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+from bootstrap import files, syspkg
+from bootstrap.context import Context
+from bootstrap.errors import Failure
+from bootstrap.findings import Check, Outcome, ok
+from bootstrap.profiles import ANSWER
+from bootstrap.schema import Git, Profile
+from bootstrap.steps import Applier, FileChange, Step
+
+NAME = "git"
+REQUIRES: tuple[str, ...] = ()
+DOCS = "https://git-scm.com/book/en/v2/Getting-Started-First-Time-Git-Setup"
+FIX_RUN = "bootstrap run --only git"
+BLOCK = "git"
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0", ""}
+
+T = TypeVar("T")
+
+
+# --- reading git ----------------------------------------------------------------------------
+
+
+def parse_version(text: str) -> Optional[tuple[int, ...]]:
+    match = re.search(r"(\d+(?:\.\d+)+)", text)
+    return tuple(int(p) for p in match.group(1).split(".")) if match else None
+
+
+def installed_version(ctx: Context) -> Optional[tuple[int, ...]]:
+    result = ctx.runner.run(["git", "--version"], timeout=10)
+    return parse_version(result.stdout) if result.ok else None
+
+
+def global_config(ctx: Context) -> Path:
+    """The file `git config --global` writes: ~/.gitconfig, or the XDG one when only it exists."""
+    classic = ctx.home / ".gitconfig"
+    xdg = _xdg_git_dir(ctx) / "config"
+    return xdg if not classic.exists() and xdg.exists() else classic
+
+
+def _xdg_git_dir(ctx: Context) -> Path:
+    base = ctx.env.get("XDG_CONFIG_HOME") or str(ctx.home / ".config")
+    return Path(base) / "git"
+
+
+def normalize_key(key: str) -> str:
+    """Section and name are case-insensitive in git; a subsection is not."""
+    section, _, rest = key.partition(".")
+    middle, _, name = rest.rpartition(".")
+    return ".".join(p for p in (section.lower(), middle, name.lower()) if p)
+
+
+def parse_list(output: str) -> dict[str, str]:
+    """`git config --list -z` output; the last value of a key is the one in force."""
+    values: dict[str, str] = {}
+    for record in output.split("\0"):
+        if record:
+            key, _, value = record.partition("\n")
+            values[normalize_key(key)] = value
+    return values
+
+
+def read_file_values(ctx: Context, path: Path) -> dict[str, str]:
+    if files.read(files.real_target(path)) is None:
+        return {}
+    result = ctx.runner.run(["git", "config", "--file", path, "--list", "-z"], timeout=10)
+    if not result.ok:
+        raise Failure(
+            f"{ctx.tilde(path)} is not valid git configuration ({ctx.tilde(result.stderr.strip())}); fix that line, then run again"
+        )
+    return parse_list(result.stdout)
+
+
+def read_effective(ctx: Context) -> dict[str, str]:
+    """Global settings as git sees them, includes followed."""
+    result = ctx.runner.run(["git", "config", "--global", "--includes", "--list", "-z"], timeout=10, cwd=ctx.home)
+    return parse_list(result.stdout) if result.ok else {}
+
+
+def same_value(current: Optional[str], wanted: str) -> bool:
+    if current is None:
+        return False
+    if wanted.lower() in _TRUE | _FALSE and wanted != "":
+        return (current.lower() in _TRUE and wanted.lower() in _TRUE) or (
+            current.lower() in _FALSE and wanted.lower() in _FALSE
+        )
+    return current == wanted
+
+
+# --- what the profile wants -----------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def wanted_settings(spec: Git) -> dict[str, str]:
+    """user.* and config keys as the profile spells them (git keeps the spelling it is given).
+
+    Values still holding an unanswered {{ answers.x }} are left out.
+    """
+    wanted = {}
+    if spec.user and spec.user.name:
+        wanted["user.name"] = spec.user.name
+    if spec.user and spec.user.email:
+        wanted["user.email"] = spec.user.email
+    wanted.update({k: _text(v) for k, v in spec.config.items()})
+    return {k: v for k, v in wanted.items() if not ANSWER.search(v)}
+
+
+def excludes_file(ctx: Context, values: dict[str, str]) -> Path:
+    """The user's own core.excludesFile when set, else git's default, which needs no setting."""
+    configured = values.get("core.excludesfile")
+    if configured:
+        return ctx.expand(configured)
+    return _xdg_git_dir(ctx) / "ignore"
+
+
+def ignore_block(spec: Git) -> list[str]:
+    return ["# Added by bootstrap from your profile; `bootstrap undo` takes it out again.", *spec.ignore]
+
+
+def edited_config(ctx: Context, path: Path, before: Optional[bytes], changes: dict[str, str]) -> bytes:
+    """The config file after `git config` set each change, computed on a copy."""
+    with tempfile.TemporaryDirectory(prefix="bootstrap-git-") as tmp:
+        copy = Path(tmp) / "config"
+        copy.write_bytes(before or b"")
+        for key, value in changes.items():
+            result = ctx.runner.run(["git", "config", "--file", copy, "--replace-all", key, value], timeout=10)
+            if not result.ok:
+                raise Failure(f"git could not set {key} in {ctx.tilde(path)} ({result.stderr.strip()})")
+        return copy.read_bytes()
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def plan(ctx: Context, profile: Profile) -> list[Step]:
+    spec = profile.components.git
+    if spec is None:
+        return []
+    have = installed_version(ctx)
+    if have is None:
+        return _install_steps(ctx, profile, "is not installed")
+    if spec.min_version and have < (parse_version(spec.min_version) or ()):
+        return _install_steps(ctx, profile, f"{_dotted(have)} is older than {spec.min_version}")
+    return _config_steps(ctx, spec)
+
+
+def _install_steps(ctx: Context, profile: Profile, why: str) -> list[Step]:
+    commands = syspkg.install_commands(ctx.platform, "git")
+    if not commands:
+        raise Failure(
+            f"git {why}, and bootstrap does not know how to install it on {ctx.platform.describe()}: install git, then run again"
+        )
+
+    def configure(applier: Applier) -> None:
+        for step in _config_steps(ctx, profile.components.git or Git()):
+            applier.apply(step)
+
+    return [
+        Step(
+            NAME,
+            f"Install git (git {why})",
+            commands=tuple(commands),
+            interactive=ctx.interactive,
+            installs=("git", syspkg.remove_command(ctx.platform, "git")),
+        ),
+        Step(
+            NAME,
+            "Configure git once it is installed",
+            later="the settings to change are worked out after the install",
+            apply=configure,
+        ),
+    ]
+
+
+def _config_steps(ctx: Context, spec: Git) -> list[Step]:
+    steps = []
+    path = global_config(ctx)
+    current = read_file_values(ctx, path)
+    wanted = wanted_settings(spec)
+    changes = {k: v for k, v in wanted.items() if not same_value(current.get(normalize_key(k)), v)}
+    if changes:
+        before = files.read(files.real_target(path))
+        after = edited_config(ctx, path, before, changes)
+        names = ", ".join(changes)
+        steps.append(Step(NAME, f"Set {names} in {ctx.tilde(path)}", changes=(FileChange(path, before, after),)))
+    if spec.ignore:
+        target = excludes_file(ctx, current)
+        before = files.read(files.real_target(target))
+        after = files.encode(files.with_block(files.decode(before or b""), BLOCK, ignore_block(spec)))
+        if after != before:
+            what = "Add" if before is None or files.block_body(files.decode(before), BLOCK) is None else "Update"
+            steps.append(
+                Step(
+                    NAME,
+                    f"{what} {len(spec.ignore)} patterns git should never track in {ctx.tilde(target)}",
+                    changes=(FileChange(target, before, after),),
+                )
+            )
+    return steps
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(p) for p in version)
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+
+def _once(fn: Callable[[], T]) -> Callable[[], T]:
+    """Checks run in threads; several share one `git config` call."""
+    lock = threading.Lock()
+    box: list[T] = []
+
+    def cached() -> T:
+        with lock:
+            if not box:
+                box.append(fn())
+            return box[0]
+
+    return cached
+
+
+def checks(ctx: Context, profile: Profile) -> list[Check]:
+    spec = profile.components.git or Git()
+    version = _once(lambda: installed_version(ctx))
+    effective = _once(lambda: read_effective(ctx))
+    email_pattern = next((p.pattern for p in profile.prompts if p.id == "email" and p.pattern), None)
+
+    def installed() -> Outcome:
+        have = version()
+        if have is None:
+            return Outcome("error", "git is not installed", syspkg.install_hint(ctx.platform, "git"), DOCS)
+        need = parse_version(spec.min_version or "") or ()
+        if have < need:
+            return Outcome(
+                "error",
+                f"git {_dotted(have)} is older than the {spec.min_version} this profile needs",
+                syspkg.install_hint(ctx.platform, "git"),
+                DOCS,
+            )
+        return ok(f"git {_dotted(have)} is installed")
+
+    def identity() -> Outcome:
+        if version() is None:
+            return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
+        values = effective()
+        missing = [k for k in ("user.name", "user.email") if not values.get(k)]
+        if missing:
+            return Outcome(
+                "error",
+                f"git does not know who you are ({' and '.join(missing)} not set): commits will fail",
+                FIX_RUN,
+                DOCS,
+            )
+        return ok(f"commits are signed as {values['user.name']} <{values['user.email']}>")
+
+    def email() -> Outcome:
+        if version() is None or not email_pattern:
+            return Outcome("skipped", "no email rule in this profile" if version() else "git is not installed")
+        address = effective().get("user.email", "")
+        if not address:
+            return Outcome("skipped", "no email set yet (see the identity check)")
+        if not re.fullmatch(email_pattern, address):
+            return Outcome(
+                "warning",
+                f"your git email {address} does not look like a work address (expected to match {email_pattern})",
+                'git config --global user.email "you@your-company.com"',
+                DOCS,
+            )
+        return ok(f"{address} is a work address")
+
+    def settings() -> Outcome:
+        if version() is None:
+            return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
+        values = effective()
+        differ = [k for k, v in wanted_settings(spec).items() if not same_value(values.get(normalize_key(k)), v)]
+        if differ:
+            return Outcome("warning", f"these git settings differ from the profile: {', '.join(differ)}", FIX_RUN)
+        return ok("the team's git settings are in place")
+
+    def ignored() -> Outcome:
+        if version() is None:
+            return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
+        if not spec.ignore:
+            return Outcome("skipped", "this profile lists no patterns to ignore")
+        target = excludes_file(ctx, effective())
+        body = files.block_body(files.decode(files.read(target) or b""), BLOCK)
+        if body != ignore_block(spec):
+            state = "is missing" if body is None else "is out of date"
+            return Outcome(
+                "warning", f"the list of files git should never track {state} in {ctx.tilde(target)}", FIX_RUN
+            )
+        sample = next((p.rstrip("/") for p in spec.ignore if not re.search(r"[*?\[!\\]", p)), None)
+        if sample and not _really_ignored(ctx, sample):
+            return Outcome(
+                "error",
+                f"git does not use {ctx.tilde(target)}: {sample} would be committed",
+                f"git config --global core.excludesFile {ctx.tilde(target)}",
+            )
+        return ok(f"git ignores {len(spec.ignore)} kinds of files (secrets, data, notebooks' leftovers)")
+
+    return [
+        Check("git.installed", NAME, installed),
+        Check("git.identity", NAME, identity),
+        Check("git.email", NAME, email),
+        Check("git.settings", NAME, settings),
+        Check("git.ignore", NAME, ignored),
+    ]
+
+
+def _really_ignored(ctx: Context, sample: str) -> bool:
+    """Ask git itself, in a throw-away repository, whether it would ignore sample."""
+    tmp = tempfile.mkdtemp(prefix="bootstrap-check-")
+    try:
+        init = ctx.runner.run(["git", "init", "-q", tmp], timeout=10, env={"GIT_TEMPLATE_DIR": ""})
+        if not init.ok:
+            return True  # cannot tell; the block check above already passed
+        return ctx.runner.run(["git", "-C", tmp, "check-ignore", "-q", sample], timeout=10).ok
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

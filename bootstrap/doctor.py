@@ -1,0 +1,82 @@
+"""Run every check at once and gather the findings; rendering lives in render.py."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from bootstrap import components
+from bootstrap.findings import Check, Finding, Outcome, Status, worst
+
+if TYPE_CHECKING:
+    from bootstrap.context import Context
+    from bootstrap.schema import Profile
+
+
+@dataclass(frozen=True)
+class Report:
+    profile: str
+    findings: list[Finding]
+    wall_ms: int
+
+    @property
+    def status(self) -> Status:
+        return worst(self.findings)
+
+
+def _timed(check: Check) -> Finding:
+    started = time.monotonic()
+    try:
+        outcome = check.run()
+    except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+        outcome = Outcome(
+            "error",
+            f"this check itself failed ({type(exc).__name__}: {exc})",
+            "please report this to the bootstrap maintainers with `bootstrap doctor --report`",
+        )
+    return Finding(
+        check.id,
+        check.component,
+        outcome.status,
+        outcome.summary,
+        outcome.fix,
+        outcome.docs,
+        int((time.monotonic() - started) * 1000),
+    )
+
+
+def _broken(message: str) -> Callable[[], Outcome]:
+    return lambda: Outcome("error", message, "bootstrap doctor --report")
+
+
+def gather(ctx: Context, profile: Profile, names: list[str]) -> list[Check]:
+    found: list[Check] = []
+    for name in names:
+        try:
+            found += components.get(name).checks(ctx, profile)
+        except Exception as exc:  # noqa: BLE001
+            found.append(Check(f"{name}.checks", name, _broken(f"could not prepare the {name} checks ({exc})")))
+    return found
+
+
+def diagnose(ctx: Context, profile_name: str, profile: Profile, names: list[str], unsupported: list[str]) -> Report:
+    """Every check of the selected components, concurrently; order of the findings is stable."""
+    started = time.monotonic()
+    checks = gather(ctx, profile, names)
+    with ThreadPoolExecutor(max_workers=max(1, min(16, len(checks)))) as pool:
+        findings = list(pool.map(_timed, checks))
+    for name in unsupported:
+        findings.append(
+            Finding(
+                f"{name}.support",
+                name,
+                "info",
+                f"your profile configures {name}, which this version of bootstrap does not set up yet",
+                None,
+                None,
+                0,
+            )
+        )
+    return Report(profile_name, findings, int((time.monotonic() - started) * 1000))

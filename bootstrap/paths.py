@@ -1,0 +1,82 @@
+"""Every path the tool uses, derived in one place (tests override HOME and XDG_* only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+APP = "bootstrap"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The user's directories as this tool sees them."""
+
+    home: Path
+    config: Path
+    data: Path
+    state: Path
+    cache: Path
+
+    @property
+    def runs(self) -> Path:
+        """One folder per run: its journal and the backups of the files it changed."""
+        return self.state / "runs"
+
+    @property
+    def lock(self) -> Path:
+        return self.state / "run.lock"
+
+    @property
+    def crash_log(self) -> Path:
+        return self.state / "crash.log"
+
+    @property
+    def remembered(self) -> Path:
+        """The profile and answers chosen on the last run (never secrets)."""
+        return self.config / "answers.yaml"
+
+    @property
+    def user_profiles(self) -> Path:
+        return self.config / "profiles"
+
+    @property
+    def teams(self) -> Path:
+        return self.data / "teams"
+
+    @property
+    def venv(self) -> Path:
+        return self.data / "venv"
+
+    @property
+    def user_bin(self) -> Path:
+        return self.home / ".local" / "bin"
+
+
+def user_paths(home: Path) -> Paths:
+    """Ask platformdirs (it honours XDG_* on Linux and the Library folders on macOS)."""
+    import platformdirs
+
+    return Paths(
+        home=home,
+        config=Path(platformdirs.user_config_dir(APP, appauthor=False)),
+        data=Path(platformdirs.user_data_dir(APP, appauthor=False)),
+        state=Path(platformdirs.user_state_dir(APP, appauthor=False)),
+        cache=Path(platformdirs.user_cache_dir(APP, appauthor=False)),
+    )
+
+
+def _shipped(name: str) -> Path:
+    # A wheel carries profiles/ and dotfiles/ inside the package; a source checkout has them
+    # beside it. Both layouts are real: `pip install .` and `pip install -e .`.
+    package = Path(__file__).resolve().parent
+    inside = package / "_data" / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+def builtin_profiles() -> Path:
+    return _shipped("profiles")
+
+
+def builtin_dotfiles() -> Path:
+    return _shipped("dotfiles")

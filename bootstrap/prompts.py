@@ -1,0 +1,56 @@
+"""Questions on a terminal, through questionary (imported only when a question is asked)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from bootstrap.errors import Cancelled
+
+if TYPE_CHECKING:
+    from bootstrap.profiles import ProfileInfo
+    from bootstrap.schema import Prompt
+
+
+def _answer(question: Any) -> Any:
+    try:
+        value = question.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Cancelled("cancelled; nothing was changed") from None
+    return value
+
+
+class TerminalPrompter:
+    """Asks on the user's terminal; answers are checked by the same rules as --answers files."""
+
+    def ask(self, prompt: Prompt, default: Any) -> Any:
+        import questionary
+
+        from bootstrap.answers import problem
+
+        def validate(text: str) -> Any:
+            return problem(prompt, text) or True
+
+        if prompt.type == "confirm":
+            return bool(_answer(questionary.confirm(prompt.message, default=bool(default))))
+        if prompt.type == "select":
+            return _answer(questionary.select(prompt.message, choices=prompt.choices or [], default=default))
+        if prompt.type == "password":
+            return _answer(questionary.password(prompt.message, validate=validate))
+        return _answer(questionary.text(prompt.message, default=str(default or ""), validate=validate))
+
+    def choose_profile(self, options: list[ProfileInfo], default: Optional[str]) -> str:
+        import questionary
+
+        from bootstrap.profiles import describe
+
+        choices = [
+            questionary.Choice(title=f"{info.name}: {describe(info)}" if describe(info) else info.name, value=info.name)
+            for info in options
+        ]
+        chosen = _answer(questionary.select("Which role fits you best?", choices=choices, default=default))
+        return str(chosen)
+
+    def confirm(self, message: str, default: bool) -> bool:
+        import questionary
+
+        return bool(_answer(questionary.confirm(message, default=default)))

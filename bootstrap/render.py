@@ -1,0 +1,318 @@
+"""How results look: plans and diffs, run progress, doctor tables, JSON and chat reports."""
+
+from __future__ import annotations
+
+import json
+import platform as _platform
+import re
+from typing import TYPE_CHECKING, Any, Optional
+
+from bootstrap import __version__, files
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from bootstrap.context import Context
+    from bootstrap.doctor import Report
+    from bootstrap.engine import ComponentPlan, Outcome
+    from bootstrap.runs import Prepared, RunResult, UndoResult
+    from bootstrap.steps import Step
+
+ICON = {"ok": "✓", "info": "i", "warning": "!", "error": "✗", "skipped": "-"}
+STYLE = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "skipped": "dim"}
+
+
+def _diff(console: Console, text: str) -> None:
+    for line in text.splitlines():
+        style = (
+            "green"
+            if line.startswith("+")
+            else "red"
+            if line.startswith("-")
+            else "dim"
+            if line.startswith("@@")
+            else None
+        )
+        console.print("      " + line, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def profile_line(ctx: Context, prepared: Prepared) -> str:
+    chain = " → ".join(re.sub(r"^.*/|\.ya?ml$", "", c) for c in prepared.loaded.chain)
+    return f"Profile {prepared.name} ({prepared.how}): {chain}"
+
+
+def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[ComponentPlan], diffs: bool = True) -> int:
+    """Print what a run would do; returns the number of pending steps."""
+    console.print(profile_line(ctx, prepared), markup=False)
+    pending = 0
+    for item in plans:
+        if not item.steps and not item.error:
+            console.print(f"  ✓ {item.name}: already as the profile says", style="green", markup=False)
+            continue
+        console.print(f"  {item.name}", style="bold", markup=False)
+        if item.error:
+            console.print(f"    ✗ cannot plan: {item.error}", style="red", markup=False)
+        for step in item.steps:
+            pending += 1
+            console.print(f"    • {step.summary}", markup=False)
+            for argv in step.commands:
+                console.print(f"      $ {' '.join(argv)}", style="cyan", markup=False)
+            if step.later:
+                console.print(f"      (at run time: {step.later})", style="dim", markup=False)
+            if diffs:
+                for change in step.changes:
+                    _diff(console, files.unified_diff(ctx.tilde(change.path), change.before, change.after))
+    for name in prepared.selection.unsupported:
+        console.print(
+            f"  i {name}: configured by the profile, not set up by this version of bootstrap yet",
+            style="cyan",
+            markup=False,
+        )
+    if pending:
+        console.print(
+            f"{pending} change{'s' if pending != 1 else ''} to make. `bootstrap run` makes them; "
+            "`bootstrap undo` takes them back.",
+            markup=False,
+        )
+    elif not any(p.error for p in plans):
+        console.print("Nothing to change: this machine already matches the profile.", markup=False)
+    return pending
+
+
+def step_progress(console: Console, step: Step, state: str) -> None:
+    if state == "done":
+        console.print(f"  ✓ {step.component}: {step.summary}", style="green", markup=False)
+    elif state == "failed":
+        console.print(f"  ✗ {step.component}: {step.summary}", style="red", markup=False)
+
+
+def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
+    outcome: Optional[Outcome] = result.outcome
+    if result.declined:
+        console.print("Nothing was changed.", markup=False)
+        return
+    if outcome is None:
+        console.print("Nothing to change: this machine already matches the profile.", style="green", markup=False)
+    else:
+        for name, why in outcome.failed.items():
+            console.print(f"✗ {name} did not finish: {why}", style="red", markup=False)
+        for name, why in outcome.skipped.items():
+            console.print(f"- {name} was not run: {why}", style="yellow", markup=False)
+        for step in outcome.pending:
+            console.print(
+                f"✗ {step.component} still needs a change after the run ({step.summary}). "
+                "This is a bug in bootstrap: please report it with `bootstrap doctor --report`.",
+                style="red",
+                markup=False,
+            )
+        done = len(outcome.applied)
+        if outcome.ok:
+            console.print(f"Done: {done} change{'s' if done != 1 else ''} made.", style="green", markup=False)
+        else:
+            console.print(
+                f"{done} change{'s' if done != 1 else ''} made; some parts did not finish (see above). "
+                "Fix what they say, then run `bootstrap run` again.",
+                style="red",
+                markup=False,
+            )
+    if result.journal is not None:
+        console.print(f"To take these changes back: bootstrap undo {result.journal.id}", markup=False)
+    console.print("To check everything works: bootstrap doctor", markup=False)
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+
+def doctor_table(ctx: Context, console: Console, report: Report) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", expand=False, show_lines=False)
+    table.add_column("", width=1)
+    table.add_column("check")
+    table.add_column("what we found")
+    table.add_column("how to fix it")
+    component = None
+    for finding in report.findings:
+        if finding.component != component:
+            component = finding.component
+            table.add_row("", f"[bold]{component}[/bold]", "", "")
+        table.add_row(
+            f"[{STYLE[finding.status]}]{ICON[finding.status]}[/]",
+            _escape(finding.id),
+            _escape(ctx.tilde(finding.summary)),
+            _escape(ctx.tilde(finding.fix or "")),
+        )
+    console.print(f"Profile {report.profile}")
+    console.print(table)
+    problems = [f for f in report.findings if f.status in ("warning", "error")]
+    if not problems:
+        console.print("Everything looks good.", style="green")
+    else:
+        errors = sum(f.status == "error" for f in problems)
+        console.print(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({errors} error{'s' if errors != 1 else ''}): "
+            "run the command in 'how to fix it' for each, then `bootstrap doctor` again.",
+            style="red" if errors else "yellow",
+            markup=False,
+        )
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def doctor_json(ctx: Context, report: Report) -> str:
+    data: dict[str, Any] = {
+        "schema": 1,
+        "version": __version__,
+        "status": report.status,
+        "profile": report.profile,
+        "checks": [
+            {
+                "id": f.id,
+                "component": f.component,
+                "status": f.status,
+                "summary": ctx.tilde(f.summary),
+                "fix": ctx.tilde(f.fix) if f.fix else None,
+                "docs": f.docs,
+                "duration_ms": f.duration_ms,
+            }
+            for f in report.findings
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def redactor(ctx: Context, personal: dict[str, Any]) -> Any:
+    """Hide what identifies the person: home, user name, and the answers they typed."""
+    user = ctx.env.get("USER") or ctx.env.get("LOGNAME") or ctx.home.name
+    values = sorted((str(v) for k, v in personal.items() if isinstance(v, str) and len(v) > 2), key=len, reverse=True)
+
+    def redact(text: str) -> str:
+        text = ctx.tilde(text)
+        for value in values:
+            text = text.replace(value, "<redacted>")
+        if user and len(user) > 2:
+            text = re.sub(rf"(?<![\w.-]){re.escape(user)}(?![\w-])", "<user>", text)
+        return text
+
+    return redact
+
+
+def doctor_markdown(ctx: Context, report: Report, personal: dict[str, Any]) -> str:
+    """A report a new hire can paste into the team chat: no secrets, no names, no home paths."""
+    redact = redactor(ctx, personal)
+    shell = ctx.login_shell.rsplit("/", 1)[-1]
+    lines = [
+        "### bootstrap doctor report",
+        "",
+        f"- bootstrap {__version__}, Python {_platform.python_version()}",
+        f"- {ctx.platform.describe()} ({ctx.platform.arch}), login shell {shell}",
+        f"- profile: {redact(report.profile)}",
+        f"- result: **{report.status}** ({len(report.findings)} checks)",
+        "",
+    ]
+    problems = [f for f in report.findings if f.status not in ("ok", "skipped")]
+    if not problems:
+        lines.append("All checks passed.")
+    else:
+        lines += ["| status | check | what we found | fix |", "|---|---|---|---|"]
+        for f in problems:
+            cells = [f.status, f.id, redact(f.summary), f"`{redact(f.fix)}`" if f.fix else ""]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+def runs_list(ctx: Context, console: Console, journals: list[files.Journal]) -> None:
+    if not journals:
+        console.print("No runs recorded yet: bootstrap has not changed any file.", markup=False)
+        return
+    for j in reversed(journals):
+        state = f"undone by {j.undone_by}" if j.undone_by else ("undoes " + j.undoes if j.undoes else "can be undone")
+        console.print(
+            f"{j.id}  {j.kind:<7} {len(j.files)} file(s)  profile {j.profile or '-'}  ({state})", markup=False
+        )
+        console.print(f"    {j.command}", style="dim", markup=False)
+
+
+def undo_preview(
+    ctx: Context, console: Console, target: files.Journal, items: list[files.UndoItem], force: bool
+) -> None:
+    console.print(f"Undo run {target.id} ({target.command}):", markup=False)
+    for item in items:
+        label = ctx.tilde(item.path)
+        if not item.needed:
+            console.print(f"  = {label} is already as it was before that run", style="dim", markup=False)
+        elif item.changed_since and not force:
+            console.print(
+                f"  ! {label} changed after that run; leaving it alone (use --force to restore it anyway). "
+                "Restoring it would do:",
+                style="yellow",
+                markup=False,
+            )
+            _diff(console, item.diff(label))
+        elif item.restore is None:
+            console.print(f"  - delete {label} (that run created it)", markup=False)
+        else:
+            console.print(f"  ↺ restore {label}", markup=False)
+            _diff(console, item.diff(label))
+
+
+def undo_summary(ctx: Context, console: Console, result: UndoResult) -> None:
+    if result.declined:
+        console.print("Nothing was changed.", markup=False)
+        return
+    restored = [i for i in result.items if i.needed and i not in result.skipped]
+    console.print(f"Undid run {result.target.id}: {len(restored)} file(s) put back.", style="green", markup=False)
+    if result.skipped:
+        console.print(
+            f"{len(result.skipped)} file(s) changed since that run were left alone; "
+            f"`bootstrap undo --force {result.target.id}` restores them anyway.",
+            style="yellow",
+            markup=False,
+        )
+    if result.target.installed:
+        console.print(
+            "That run also installed software, which undo never removes. To remove it yourself:", markup=False
+        )
+        for item in result.target.installed:
+            console.print(f"  {item['what']}: {item['remove']}", markup=False)
+    if result.journal is not None:
+        console.print(f"Changed your mind? `bootstrap undo {result.journal.id}` redoes it.", markup=False)
+
+
+# --- profiles -------------------------------------------------------------------------------
+
+
+def profile_summary(ctx: Context, console: Console, loaded: Any) -> None:
+    """What a role sets up, in words: questions, components, settings and files."""
+    model = loaded.model
+    chain = " → ".join(re.sub(r"^.*/|\.ya?ml$", "", c) for c in loaded.chain)
+    console.print(f"{loaded.name}: {model.description or '(no description)'}", style="bold", markup=False)
+    console.print(f"  built from: {chain}", markup=False)
+    if model.prompts:
+        console.print("  asks on the first run:", markup=False)
+        for prompt in model.prompts:
+            default = f" (default: {prompt.default})" if prompt.default is not None else ""
+            console.print(f"    - {prompt.message}{default}", markup=False)
+    git = model.components.git
+    if git is not None:
+        console.print("  git:", markup=False)
+        if git.min_version:
+            console.print(f"    - git {git.min_version} or newer", markup=False)
+        if git.user:
+            console.print("    - your name and email on every commit", markup=False)
+        for key, value in git.config.items():
+            console.print(f"    - {key} = {value}", markup=False)
+        if git.ignore:
+            console.print(f"    - never track: {', '.join(git.ignore)}", markup=False, soft_wrap=True)
+    for name in ("shell", "aws", "terraform", "secrets", "packages", "dotfiles"):
+        if getattr(model.components, name) is not None:
+            console.print(f"  {name}: configured (not set up by this version of bootstrap yet)", markup=False)
+    if model.commands:
+        console.print(f"  {len(model.commands)} command(s) that run only after `bootstrap profile trust`", markup=False)

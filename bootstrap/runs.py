@@ -1,0 +1,168 @@
+"""The commands' work, returning data: pick the profile, gather answers, plan, run, undo."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from bootstrap import answers, engine, files, profiles
+from bootstrap.errors import UserError
+
+if TYPE_CHECKING:
+    from bootstrap.answers import Answers, Prompter
+    from bootstrap.context import Context
+    from bootstrap.schema import Profile
+    from bootstrap.steps import Step
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A profile ready to plan: loaded, answered, filled in, and the components chosen."""
+
+    name: str
+    how: str  # why this profile: "--profile", "answers file", "last run", "chosen now", "default"
+    loaded: profiles.Loaded
+    answers: dict[str, Any]
+    profile: Profile
+    selection: engine.Selection
+
+
+def choose_profile(
+    ctx: Context, flag: Optional[str], given: Answers, memory: Answers, prompter: Optional[Prompter]
+) -> tuple[str, str]:
+    if flag:
+        return flag, "--profile"
+    if given.profile:
+        return given.profile, f"from {given.source}"
+    if memory.profile:
+        return memory.profile, "chosen on your last run"
+    if prompter is not None:
+        options = [p for p in profiles.available(ctx.paths) if p.kind in ("built-in", "team")]
+        return prompter.choose_profile(options, default=None), "chosen now"
+    return profiles.DEFAULT_PROFILE, "default"
+
+
+def prepare(
+    ctx: Context,
+    *,
+    profile: Optional[str],
+    answers_file: Optional[Path],
+    only: Optional[str] = None,
+    skip: Optional[str] = None,
+    prompter: Optional[Prompter] = None,
+    mode: str = "run",  # "run": every needed answer; "plan": placeholders; "doctor": only what is known
+) -> Prepared:
+    given = answers.read(answers_file, ctx.tilde(answers_file)) if answers_file else answers.Answers()
+    memory = answers.remembered(ctx.paths, ctx.tilde(ctx.paths.remembered))
+    name, how = choose_profile(ctx, profile, given, memory, prompter if mode == "run" else None)
+    if memory.profile and memory.profile != name:
+        memory = answers.Answers(source=memory.source)  # answers belong to the profile they were given for
+    loaded = profiles.load(name, ctx.paths)
+    selection = engine.select(loaded.model, only, skip)
+    needed = answers.needed_questions(loaded, selection.active) if mode == "run" else set()
+    values = answers.gather(loaded, needed, given, memory, prompter if mode == "run" else None)
+    placeholder = (lambda pid: f"<your answer to '{pid}'>") if mode == "plan" else None
+    return Prepared(name, how, loaded, values, profiles.render(loaded, values, placeholder), selection)
+
+
+@dataclass
+class RunResult:
+    plans: list[engine.ComponentPlan]
+    outcome: Optional[engine.Outcome]  # None: nothing to do, or the user said no
+    journal: Optional[files.Journal]  # None when the run changed nothing
+    writes: int = 0
+    declined: bool = False
+
+
+def command_line(argv: list[str]) -> str:
+    return shlex.join(["bootstrap", *argv])
+
+
+def run(
+    ctx: Context,
+    prepared: Prepared,
+    argv: list[str],
+    confirm: Callable[[list[engine.ComponentPlan]], bool],
+    on_step: Callable[[Step, str], None],
+) -> RunResult:
+    """Plan, ask (on a TTY), apply, verify, remember; all under the one-run-at-a-time lock."""
+    with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
+        plans = engine.plan(ctx, prepared.profile, prepared.selection.active)
+        journal = files.Journal(ctx.paths.runs, "run", command_line(argv), profile=prepared.name)
+        writer = files.Writer(journal)
+        pending = any(p.steps or p.error for p in plans)
+        outcome = None
+        if pending:
+            if not confirm(plans):
+                return RunResult(plans, None, None, declined=True)
+            outcome = engine.apply(ctx, prepared.profile, plans, writer, on_step)
+        text = answers.remembered_text(prepared.name, prepared.answers, list(prepared.loaded.model.prompts))
+        writer.write(ctx.paths.remembered, text, 0o600)
+        journal.finish()
+        return RunResult(plans, outcome, journal if journal.used else None, writer.writes)
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UndoResult:
+    target: files.Journal
+    items: list[files.UndoItem]
+    skipped: list[files.UndoItem] = field(default_factory=list)
+    journal: Optional[files.Journal] = None
+    declined: bool = False
+
+
+def undoable(ctx: Context) -> list[files.Journal]:
+    return files.list_journals(ctx.paths.runs)
+
+
+def find_run(ctx: Context, run_id: Optional[str]) -> Optional[files.Journal]:
+    journals = undoable(ctx)
+    if run_id is None:
+        live = [j for j in journals if j.kind != "undo" and j.undone_by is None]
+        return live[-1] if live else None
+    matches = [j for j in journals if j.id == run_id] or [j for j in journals if j.id.startswith(run_id)]
+    if len(matches) != 1:
+        what = "no run" if not matches else "more than one run"
+        raise UserError(f"{what} matches '{run_id}'; see `bootstrap undo --list` for the run ids")
+    if matches[0].undone_by:
+        raise UserError(f"run {matches[0].id} was already undone (by {matches[0].undone_by}); nothing to do")
+    return matches[0]
+
+
+def undo(
+    ctx: Context,
+    target: files.Journal,
+    argv: list[str],
+    force: bool,
+    confirm: Callable[[list[files.UndoItem]], bool],
+) -> UndoResult:
+    with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
+        items = files.plan_undo(target)
+        if not confirm(items):
+            return UndoResult(target, items, declined=True)
+        journal = files.Journal(ctx.paths.runs, "undo", command_line(argv), profile=target.profile, undoes=target.id)
+        writer = files.Writer(journal)
+        skipped = files.apply_undo(target, items, writer, force)
+        journal.finish()
+        return UndoResult(target, items, skipped, journal if journal.used else None)
+
+
+def ensure_path(ctx: Context, argv: list[str]) -> Optional[Step]:
+    """install.sh's last step: ~/.local/bin on the login PATH, journaled like any run."""
+    from bootstrap import shellpath
+    from bootstrap.steps import Applier
+
+    with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
+        steps = shellpath.steps(ctx)
+        if not steps:
+            return None
+        journal = files.Journal(ctx.paths.runs, "install", command_line(argv))
+        for step in steps:
+            Applier(ctx, files.Writer(journal)).apply(step)
+        journal.finish()
+        return steps[0]

@@ -1,0 +1,211 @@
+"""Profile schema 1, as typed models: validation, defaults and the published JSON Schema.
+
+Strict on purpose: unknown keys are errors (typos never pass silently) and values are not
+coerced (YAML reads `2.30` as the number 2.3 and `0123` as 83; we ask for quotes instead).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfiles")
+SELECTABLE = (*COMPONENTS, "commands")
+SECRET_REFERENCE = re.compile(r"^(op://[^/\s]+/[^/\s]+/\S+|bw://\S+|pass://\S+|keyring://[^/\s]+/\S+)$")
+PROMPT_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Prompt(Strict):
+    """A question asked on the first run; its answer is used as `{{ answers.ID }}`."""
+
+    id: str = Field(pattern=PROMPT_ID, description="Name used in templates: answers.<id>")
+    message: str = Field(description="The question, in words a new hire understands")
+    type: Literal["text", "confirm", "select", "password"] = "text"
+    default: Optional[Union[str, bool]] = None
+    choices: Optional[list[str]] = Field(default=None, description="The options of a select")
+    pattern: Optional[str] = Field(default=None, description="A regular expression the answer must match")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"is not a valid regular expression ({exc})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Prompt:
+        if self.type == "select" and not self.choices:
+            raise ValueError("a select question needs `choices`")
+        if self.type != "select" and self.choices:
+            raise ValueError("`choices` only goes with `type: select`")
+        if self.type == "confirm" and self.default is not None and not isinstance(self.default, bool):
+            raise ValueError("the default of a confirm question is true or false")
+        if self.type != "confirm" and isinstance(self.default, bool):
+            raise ValueError("only a confirm question takes true/false as its default")
+        if self.type == "password" and self.default is not None:
+            raise ValueError("a password question cannot have a default")
+        if self.choices and self.default is not None and self.default not in self.choices:
+            raise ValueError(f"the default '{self.default}' is not one of the choices")
+        return self
+
+
+class GitUser(Strict):
+    name: Optional[str] = None
+    email: Optional[str] = None
+
+
+class GitHost(Strict):
+    host: str
+    user: str = "git"
+    port: int = 22
+    key_url: Optional[str] = Field(default=None, description="The page where a user adds an SSH key")
+    repos: list[str] = Field(default_factory=list, description="Repositories that prove access works")
+
+
+class Git(Strict):
+    min_version: Optional[str] = Field(default=None, description='Oldest git accepted, e.g. "2.30"')
+    user: Optional[GitUser] = None
+    config: dict[str, Union[str, bool, int]] = Field(
+        default_factory=dict, description="Global git settings, e.g. pull.rebase: 'true'"
+    )
+    ignore: list[str] = Field(default_factory=list, description="Patterns for the global excludes file")
+    hosts: list[GitHost] = Field(default_factory=list)
+
+    @field_validator("config")
+    @classmethod
+    def _keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*(\..+)?\.[A-Za-z][A-Za-z0-9-]*", key):
+                raise ValueError(f"'{key}' is not a git setting name (like pull.rebase)")
+        return value
+
+
+class SsoSession(Strict):
+    start_url: str
+    region: str
+    registration_scopes: Optional[str] = None
+
+
+class AwsProfile(Strict):
+    sso_session: Optional[str] = None
+    account_id: Optional[str] = Field(default=None, pattern=r"^\d{12}$")
+    role_name: Optional[str] = None
+    role_arn: Optional[str] = None
+    source_profile: Optional[str] = None
+    credential_source: Optional[Literal["Environment", "Ec2InstanceMetadata", "EcsContainer"]] = None
+    mfa_serial: Optional[str] = None
+    duration_seconds: Optional[int] = None
+    external_id: Optional[str] = None
+    role_session_name: Optional[str] = None
+    region: Optional[str] = None
+    output: Optional[str] = None
+
+
+class Aws(Strict):
+    min_version: Optional[str] = None
+    sso_sessions: dict[str, SsoSession] = Field(default_factory=dict)
+    profiles: dict[str, AwsProfile] = Field(default_factory=dict)
+
+
+class Terraform(Strict):
+    version: Optional[str] = Field(default=None, description='A version or constraint, e.g. "~> 1.5.0"')
+    mirror: Optional[str] = None
+    keys: Optional[str] = None
+
+
+class Shell(Strict):
+    shells: list[Literal["bash", "zsh", "fish"]] = Field(default_factory=list)
+    completions: list[str] = Field(default_factory=list)
+    path: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+
+class Secrets(Strict):
+    backend: Optional[Literal["pass", "op", "bw", "keyring"]] = None
+    env: dict[str, str] = Field(
+        default_factory=dict,
+        description="Environment variable -> secret reference (op://, bw://, pass://, keyring://)",
+    )
+
+    @field_validator("env")
+    @classmethod
+    def _references(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, ref in value.items():
+            if not SECRET_REFERENCE.match(ref):
+                # Never echo the value: it may be the very secret that must not be written down.
+                raise ValueError(
+                    f"{name} must be a reference such as pass://team/item or op://vault/item/field, "
+                    "not a value; keep the secret in the password manager"
+                )
+        return value
+
+
+class Package(Strict):
+    name: str
+    brew: Optional[str] = None
+    apt: Optional[str] = None
+    dnf: Optional[str] = None
+    version: Optional[str] = None
+
+
+class Packages(Strict):
+    system: list[Union[str, Package]] = Field(default_factory=list)
+    uv_tools: list[Union[str, Package]] = Field(default_factory=list)
+
+
+class Dotfile(Strict):
+    template: str
+    target: str
+
+
+class Command(Strict):
+    name: str
+    run: str
+    unless: Optional[str] = None
+
+
+class Components(Strict):
+    git: Optional[Git] = None
+    shell: Optional[Shell] = None
+    aws: Optional[Aws] = None
+    terraform: Optional[Terraform] = None
+    secrets: Optional[Secrets] = None
+    packages: Optional[Packages] = None
+    dotfiles: Optional[list[Dotfile]] = None
+
+
+class Profile(Strict):
+    """A role profile: what bootstrap sets up, and the questions it asks first."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    schema_: Literal[1] = Field(default=1, alias="schema", description="Profile format version")
+    name: Optional[str] = Field(default=None, description="Defaults to the file name")
+    description: Optional[str] = None
+    extends: list[str] = Field(default_factory=list, description="Profiles merged in first, in order")
+    prompts: list[Prompt] = Field(default_factory=list)
+    components: Components = Field(default_factory=Components)
+    commands: list[Command] = Field(
+        default_factory=list, description="Shell commands; run only after `bootstrap profile trust`"
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema, for editors (yaml-language-server) and CI checks."""
+    schema = Profile.model_json_schema(by_alias=True, mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "bootstrap profile (schema 1)",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }

@@ -1,0 +1,56 @@
+"""What a component wants done, as data: plan shows it, run applies exactly that."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from bootstrap.context import Context
+    from bootstrap.files import Writer
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's new content (None deletes it)."""
+
+    path: Path
+    before: Optional[bytes]
+    after: Optional[bytes]
+    mode: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a run will do, with the words a person needs to decide whether it may."""
+
+    component: str
+    summary: str
+    changes: tuple[FileChange, ...] = ()
+    commands: tuple[tuple[str, ...], ...] = ()
+    interactive: bool = False  # the commands may ask for a password (sudo)
+    installs: Optional[tuple[str, str]] = None  # (what, how to remove it): undo lists, never removes
+    later: str = ""  # what is only known at run time (a version to resolve, a value to compute)
+    apply: Optional[Callable[[Applier], None]] = None  # work that cannot be written down beforehand
+
+
+@dataclass
+class Applier:
+    """What a step may use while it is applied: the journaled writer and the runner."""
+
+    ctx: Context
+    writer: Writer
+
+    def apply(self, step: Step) -> None:
+        for change in step.changes:
+            if change.after is None:
+                self.writer.remove(change.path)
+            else:
+                self.writer.write(change.path, change.after, change.mode)
+        for argv in step.commands:
+            self.ctx.runner.run(argv, timeout=3600, check=True, interactive=step.interactive)
+        if step.installs:
+            self.writer.installed(*step.installs)
+        if step.apply is not None:
+            step.apply(self)
