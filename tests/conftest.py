@@ -1,0 +1,117 @@
+"""Every test gets a fake HOME; the real one is watched; CI fails on any skipped test."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CLEARED_PREFIXES = ("XDG_", "GIT_", "AWS_", "TF_", "BOOTSTRAP_")
+REAL_HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
+# What a stray write to the real home would touch; pip and pytest caches live elsewhere.
+WATCHED = [".gitconfig", ".config/git", ".config/bootstrap", ".local/state/bootstrap",
+           ".local/share/bootstrap", ".profile", ".bashrc", ".zshrc", ".zprofile", ".bash_profile",
+           ".local/bin/bootstrap", ".config/fish"]
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    """Every path under root with its mode and content hash (directories and links too)."""
+    found: dict[str, tuple[int, str]] = {}
+    if not root.exists():
+        return found
+    for path in sorted([root, *root.rglob("*")]):
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        elif stat.S_ISLNK(info.st_mode):
+            digest = "-> " + os.readlink(path)
+        else:
+            digest = ""
+        found[str(path.relative_to(root))] = (stat.S_IMODE(info.st_mode) | stat.S_IFMT(info.st_mode), digest)
+    return found
+
+
+def _real_home_state() -> dict[str, object]:
+    state: dict[str, object] = {}
+    for name in WATCHED:
+        path = REAL_HOME / name
+        state[name] = snapshot(path) if path.is_dir() else (path.read_bytes() if path.is_file() else None)
+    return state
+
+
+_REAL_HOME_BEFORE = _real_home_state()
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty home for each test, with the environment a new laptop would have."""
+    fake = tmp_path / "home"
+    fake.mkdir()
+    for name in list(os.environ):
+        if name.startswith(CLEARED_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(fake))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")  # the machine's /etc/gitconfig is not the user's
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")  # no wrapping in captured output
+    monkeypatch.chdir(tmp_path)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def real_home_untouched() -> object:
+    yield None
+    assert _real_home_state() == _REAL_HOME_BEFORE, f"a test changed the real home directory {REAL_HOME}"
+
+
+def need(tool: str) -> str:
+    """The tool's path; a missing tool skips locally and fails in CI, where it must be installed."""
+    found = shutil.which(tool)
+    if found is None:
+        message = f"{tool} is not installed (.ci/run installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def bootstrap(*args: str, input: Optional[str] = None, env: Optional[dict[str, str]] = None,
+              cwd: Optional[Path] = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a child process, as a user would run it (no TTY)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bootstrap", *args],
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and _skipped:
+        sys.stderr.write(f"\nCI=true: {len(_skipped)} test(s) were skipped; every test must run in CI:\n")
+        for nodeid in _skipped:
+            sys.stderr.write(f"  {nodeid}\n")
+        session.exitstatus = 1
