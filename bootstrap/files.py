@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import glob
 import hashlib
 import json
 import os
@@ -143,9 +144,19 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+TMP_SUFFIX = ".bootstrap-tmp"
+
+
 def atomic_write(path: Path, data: bytes, mode: int) -> None:
-    """Replace path's content in one rename: readers see the old file or the new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".bootstrap-tmp")
+    """Replace path's content in one rename: readers see the old file or the new, never half.
+
+    A process killed mid-write can leave only a stray temp file beside path, never a half file;
+    the next write to path sweeps such leftovers away.
+    """
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -404,13 +415,9 @@ def run_lock(lock_path: Path, shown_as: str) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode(errors="replace").strip() or "another process"
             raise Failure(
-                f"another bootstrap run is already working (process {holder}); wait for it "
-                f"to finish, then try again (lock: {shown_as})"
+                f"another bootstrap run is already working; wait for it to finish, then try again (lock: {shown_as})"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        yield
+        yield  # nothing is written into the lock: a converged re-run must write no file at all
     finally:
         os.close(fd)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bootstrap.runs import Prepared, RunResult, UndoResult
     from bootstrap.steps import Step
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)*")
 ICON = {"ok": "✓", "info": "i", "warning": "!", "error": "✗", "skipped": "-"}
 STYLE = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "skipped": "dim"}
 
@@ -194,6 +195,7 @@ def redactor(ctx: Context, personal: dict[str, Any]) -> Any:
         text = ctx.tilde(text)
         for value in values:
             text = text.replace(value, "<redacted>")
+        text = EMAIL.sub("<email>", text)
         if user and len(user) > 2:
             text = re.sub(rf"(?<![\w.-]){re.escape(user)}(?![\w-])", "<user>", text)
         return text

@@ -19,9 +19,20 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CLEARED_PREFIXES = ("XDG_", "GIT_", "AWS_", "TF_", "BOOTSTRAP_")
 REAL_HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
 # What a stray write to the real home would touch; pip and pytest caches live elsewhere.
-WATCHED = [".gitconfig", ".config/git", ".config/bootstrap", ".local/state/bootstrap",
-           ".local/share/bootstrap", ".profile", ".bashrc", ".zshrc", ".zprofile", ".bash_profile",
-           ".local/bin/bootstrap", ".config/fish"]
+WATCHED = [
+    ".gitconfig",
+    ".config/git",
+    ".config/bootstrap",
+    ".local/state/bootstrap",
+    ".local/share/bootstrap",
+    ".profile",
+    ".bashrc",
+    ".zshrc",
+    ".zprofile",
+    ".bash_profile",
+    ".local/bin/bootstrap",
+    ".config/fish",
+]
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, str]]:
@@ -85,8 +96,13 @@ def need(tool: str) -> str:
     return found
 
 
-def bootstrap(*args: str, input: Optional[str] = None, env: Optional[dict[str, str]] = None,
-              cwd: Optional[Path] = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def bootstrap(
+    *args: str,
+    input: Optional[str] = None,
+    env: Optional[dict[str, str]] = None,
+    cwd: Optional[Path] = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process, as a user would run it (no TTY)."""
     return subprocess.run(
         [sys.executable, "-m", "bootstrap", *args],

@@ -1,0 +1,75 @@
+"""run, run again, undo: over messy existing files, with real git, through the real engine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bootstrap import runs
+from bootstrap.context import from_environment
+from tests.conftest import need, snapshot
+from tests.strategies import messy_gitconfig, messy_text_file
+
+
+def _converge(answers: Path) -> runs.RunResult:
+    ctx = from_environment(interactive=False)
+    prepared = runs.prepare(ctx, profile="data-scientist", answers_file=answers)
+    return runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
+
+
+def _undo_last() -> None:
+    ctx = from_environment(interactive=False)
+    target = runs.find_run(ctx, None)
+    assert target is not None
+    result = runs.undo(ctx, target, ["undo"], force=False, confirm=lambda items: True)
+    assert not result.skipped
+
+
+def _user_files(home: Path) -> dict[str, tuple[int, str]]:
+    """Everything but the tool's own journal (kept after undo on purpose)."""
+    return {k: v for k, v in snapshot(home).items() if not (k == ".local" or k.startswith(".local/"))}
+
+
+@given(gitconfig=st.one_of(st.none(), messy_gitconfig()), ignore=st.one_of(st.none(), messy_text_file()))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_run_is_idempotent_and_undo_restores_every_byte(
+    tmp_path: Path, gitconfig: Optional[bytes], ignore: Optional[bytes]
+) -> None:
+    need("git")
+    case = tmp_path / os.urandom(6).hex()
+    home = case / "home"
+    home.mkdir(parents=True)
+    answers = case / "answers.yaml"
+    answers.write_text("name: Zoë Ångström-日本\nemail: zoe@example.com\n", encoding="utf-8")
+    if gitconfig is not None:
+        (home / ".gitconfig").write_bytes(gitconfig)
+    if ignore is not None:
+        (home / ".config" / "git").mkdir(parents=True)
+        (home / ".config" / "git" / "ignore").write_bytes(ignore)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HOME", str(home))
+        before = _user_files(home)
+
+        first = _converge(answers)
+        assert first.outcome is not None and first.outcome.ok, first.outcome
+        after = _user_files(home)
+        email = subprocess.run(["git", "config", "--global", "user.email"], capture_output=True, text=True, check=True)
+        assert email.stdout.strip() == "zoe@example.com"
+        if gitconfig:  # every line the user had is still there
+            kept = (home / ".gitconfig").read_bytes().replace(b"\r\n", b"\n")
+            for line in gitconfig.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").split(b"\n"):
+                assert line in kept
+
+        second = _converge(answers)
+        assert second.outcome is None, "a second run found something to change"
+        assert second.writes == 0 and second.journal is None
+        assert _user_files(home) == after
+
+        _undo_last()
+        assert _user_files(home) == before
