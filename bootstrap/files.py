@@ -103,12 +103,14 @@ def find_block(text: str, name: str, comment: str = "#") -> Optional[tuple[int, 
     return offsets[starts[0]], offsets[ends[0] + 1]
 
 
-def with_block(text: str, name: str, body: list[str], comment: str = "#") -> str:
+def with_block(text: str, name: str, body: list[str], comment: str = "#", newline: Optional[str] = None) -> str:
     """The text with our block holding exactly `body`; everything around it untouched.
 
-    A new block goes at the end, after a line break if the file lacked a final one.
+    A new block goes at the end, after a line break if the file lacked a final one. Lines end
+    like the file's own, unless `newline` says otherwise: shells read a CR as part of a
+    command, so shell start-up files always get "\n".
     """
-    nl = newline_of(text) if text else "\n"
+    nl = newline or (newline_of(text) if text else "\n")
     begin, end = _markers(name, comment)
     block = nl.join([begin, *body, end]) + nl
     span = find_block(text, name, comment)

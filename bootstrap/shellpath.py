@@ -48,7 +48,7 @@ def steps(ctx: Context) -> list[Step]:
     if target.suffix == ".fish":
         after = files.encode(FISH_TEXT)
     else:
-        after = files.encode(files.with_block(files.decode(before or b""), BLOCK, [POSIX_LINE]))
+        after = files.encode(files.with_block(files.decode(before or b""), BLOCK, [POSIX_LINE], newline="\n"))
     if after == before:
         return []
     return [

@@ -153,3 +153,8 @@ def test_second_run_is_refused_while_one_holds_the_lock(tmp_path: Path) -> None:
         pass
     with files.run_lock(lock, "lock"):  # released afterwards
         pass
+
+
+def test_shell_files_get_lf_lines_even_when_the_file_uses_crlf() -> None:
+    result = files.with_block("a\r\nb", "path", ["x"], newline="\n")
+    assert result == "a\r\nb\n# >>> bootstrap path >>>\nx\n# <<< bootstrap path <<<\n"
