@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ def read(path: Path, shown: str) -> Answers:
         return Answers(source=shown)
     if not isinstance(data, dict):
         raise UserError(
-            f"{shown}:1: an answers file is a map of 'question: answer' lines (for example `email: you@company.com`)"
+            f"{located.where(())}: an answers file is a map of 'question: answer' lines (for example `email: you@company.com`)"
         )
     profile = data.pop("profile", None)
     if profile is not None and not isinstance(profile, str):
@@ -63,9 +64,11 @@ def remembered(paths: Paths, shown: str) -> Answers:
 
 def problem(prompt: Prompt, value: Any) -> Optional[str]:
     """Why value cannot answer prompt, or None when it can."""
+    if value is None:
+        return "is empty; write the answer after the colon, or leave the line out"
     if prompt.type == "confirm":
         return None if isinstance(value, bool) else "should be true or false"
-    if isinstance(value, bool) or value is None or (isinstance(value, (int, float)) and prompt.type != "text"):
+    if isinstance(value, bool) or (isinstance(value, (int, float)) and prompt.type != "text"):
         return "should be text"
     text = str(value)
     if prompt.type == "select" and text not in (prompt.choices or []):
@@ -73,7 +76,8 @@ def problem(prompt: Prompt, value: Any) -> Optional[str]:
     if not text.strip():
         return "should not be empty"
     if prompt.pattern and not re.fullmatch(prompt.pattern, text):
-        return f"'{text}' does not look right (expected to match {prompt.pattern})"
+        shown = "" if prompt.type == "password" else f" ('{text}')"  # never echo a password
+        return f"does not look right{shown}: it should match {prompt.pattern}"
     return None
 
 
@@ -104,8 +108,10 @@ def gather(
     for key, value in given.values.items():
         if key not in prompts:
             known = ", ".join(prompts) or "none"
+            close = difflib.get_close_matches(key, list(prompts), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
             raise UserError(
-                f"{given.where(key)}: '{key}' is not a question of profile {loaded.name} (its questions: {known})"
+                f"{given.where(key)}: '{key}' is not a question of profile {loaded.name} ({hint}its questions: {known})"
             )
         why = problem(prompts[key], value)
         if why:

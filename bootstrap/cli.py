@@ -31,10 +31,13 @@ app = typer.Typer(
     help=HELP,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-profile_app = typer.Typer(help="List, show, validate and describe profiles.", no_args_is_help=True)
+profile_app = typer.Typer(
+    help="List, show, validate and describe profiles.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(profile_app, name="profile")
 
 ProfileOpt = typer.Option(

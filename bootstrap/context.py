@@ -119,13 +119,14 @@ class Context:
     def console(self) -> Console:
         from rich.console import Console
 
-        return Console(no_color="NO_COLOR" in self.env, highlight=False)
+        # soft_wrap: piped output keeps each message (and each path in it) on one line
+        return Console(no_color="NO_COLOR" in self.env, highlight=False, soft_wrap=True)
 
     @cached_property
     def err_console(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=True, no_color="NO_COLOR" in self.env, highlight=False)
+        return Console(stderr=True, no_color="NO_COLOR" in self.env, highlight=False, soft_wrap=True)
 
 
 def from_environment(env: Optional[Mapping[str, str]] = None, interactive: Optional[bool] = None) -> Context:

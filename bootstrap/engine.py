@@ -6,6 +6,7 @@ run does.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -26,7 +27,9 @@ def parse_names(text: Optional[str], flag: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     for name in names:
         if name not in SELECTABLE:
-            raise UserError(f"{flag}: '{name}' is not a component (choose from {', '.join(SELECTABLE)})")
+            close = difflib.get_close_matches(name, SELECTABLE, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise UserError(f"{flag}: '{name}' is not a component ({hint}choose from {', '.join(SELECTABLE)})")
     return names
 
 

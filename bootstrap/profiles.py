@@ -24,6 +24,7 @@ ANSWER = re.compile(r"\{\{\s*answers\.([a-z][a-z0-9_]*)\s*\}\}")
 TEMPLATE_START = re.compile(r"\{\{|\{%")
 YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_PROFILE = "base"
+OWN_KEYS = ("name", "description", "extends")
 
 
 # --- finding profiles -----------------------------------------------------------------------
@@ -98,8 +99,16 @@ def resolve(ref: str, paths: Paths, *, near: Optional[Path] = None, team: Option
         for path in _team_files(paths.teams / team_name):
             if path.stem == name:
                 return path
-    known = ", ".join(info.name for info in available(paths))
-    raise UserError(f"there is no profile named '{ref}' (known: {known}); see `bootstrap profile list`")
+    names = [info.name for info in available(paths)]
+    close = difflib.get_close_matches(ref, names, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise UnknownProfile(
+        f"there is no profile named '{ref}' ({hint}known: {', '.join(names)}); see `bootstrap profile list`"
+    )
+
+
+class UnknownProfile(UserError):
+    """No profile has this name, or the file a profile path names does not exist."""
 
 
 def _team_of(path: Path, paths: Paths) -> Optional[str]:
@@ -190,9 +199,10 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
     if kind == "missing":
         return f"'{error['loc'][-1]}' is required under {dotted}"
     if kind == "string_type":
-        got = "" if secret else f", got {_describe_value(value)}"
-        quote = " (put it in quotes)" if isinstance(value, (int, float, bool)) and not secret else ""
-        return f"{dotted} should be text{got}{quote}"
+        if secret:  # never echo what may be the secret itself
+            return f"{dotted} should be a reference such as pass://team/item or op://vault/item/field, in quotes"
+        quote = " (put it in quotes)" if isinstance(value, (int, float, bool)) else ""
+        return f"{dotted} should be text, got {_describe_value(value)}{quote}"
     if kind == "bool_type":
         return f"{dotted} should be true or false, got {_describe_value(value)}"
     if kind in ("int_type", "int_parsing"):
@@ -225,8 +235,33 @@ def describe_errors(exc: ValidationError, data: Any, where: Callable[[Loc], str]
         # a missing key is reported at its parent's line; keep every missing key apart
         by_loc.setdefault((*loc, f"<{error['loc'][-1]}>") if error["type"] == "missing" else loc, error)
     deepest = [loc for loc in by_loc if not any(o != loc and o[: len(loc)] == loc for o in by_loc)]
-    lines = [f"{where(_data_loc(loc, data))}: {_message(by_loc[loc], _data_loc(loc, data))}" for loc in deepest]
+    deepest = [loc for loc in deepest if not _explained_by_typo(loc, by_loc)]
+    lines = [
+        f"{where(_key_named(by_loc[loc], _data_loc(loc, data)))}: {_message(by_loc[loc], _data_loc(loc, data))}"
+        for loc in deepest
+    ]
     return sorted(lines, key=_line_number) or [f"{where(())}: is not a valid profile"]
+
+
+def _explained_by_typo(loc: tuple[Any, ...], by_loc: dict[Any, Any]) -> bool:
+    """A required key reported missing because it was misspelled: the unknown-key error says it all."""
+    error = by_loc[loc]
+    if error["type"] != "missing":
+        return False
+    parent, wanted = loc[:-1], str(error["loc"][-1])
+    typos = [o[-1] for o, e in by_loc.items() if e["type"] == "extra_forbidden" and o[:-1] == parent]
+    return bool(difflib.get_close_matches(wanted, [str(t) for t in typos], n=1))
+
+
+def _key_named(error: dict[str, Any], loc: Loc) -> Loc:
+    """A check of a whole map that names one of its keys first is about that key's line."""
+    value = error.get("input")
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    if error["type"] == "value_error" and isinstance(value, dict):
+        for key in value:
+            if message.startswith((f"{key} ", f"'{key}' ")):
+                return (*loc, key)
+    return loc
 
 
 def _line_number(message: str) -> tuple[str, int]:
@@ -258,7 +293,7 @@ def merge(base: Any, base_org: Origins, over: Any, over_org: Origins, top: bool 
         for key, value in over.items():
             if top and key == "prompts" and isinstance(value, list) and isinstance(base.get(key), list):
                 merged, morg = _merge_prompts(base[key], _sub(base_org, key), value, _sub(over_org, key))
-            elif top and key in ("name", "description", "extends"):
+            elif top and key in OWN_KEYS:
                 merged, morg = value, _sub(over_org, key)
             elif key in base:
                 merged, morg = merge(base[key], _sub(base_org, key), value, _sub(over_org, key))
@@ -334,9 +369,13 @@ def _validate_file(located: yamlpos.Located) -> None:
         raise UserError(f"{located.source}:1: the file is empty; a profile starts with `schema: 1`")
     if not isinstance(located.data, dict):
         raise UserError(
-            f"{located.source}:1: a profile is a map of 'key: value' lines, not {_describe_value(located.data)}"
+            f"{located.where(())}: a profile is a map of 'key: value' lines, not {_describe_value(located.data)}"
         )
     version = located.data.get("schema", 1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise UserError(
+            f"{located.where(('schema',))}: schema should be the number 1 (no quotes), got {_describe_value(version)}"
+        )
     if version != 1:
         raise UserError(
             f"{located.where(('schema',))}: this profile is written for schema {version}, and this "
@@ -370,6 +409,8 @@ def _shown(path: Path, paths: Paths) -> str:
 def load(ref: str, paths: Paths) -> Loaded:
     """Load a profile by name or path, with everything it extends."""
     path = resolve(ref, paths, near=Path.cwd())
+    if not path.exists():
+        raise UnknownProfile(f"there is no profile file {_shown(path, paths)}; check the path")
     data, origins, chain = _load_chain(path, paths, ())
     from pydantic import ValidationError
 
@@ -395,11 +436,16 @@ def _where_in(origins: Origins, fallback: str) -> Callable[[Loc], str]:
     return where
 
 
+class _Circle(UserError):
+    """Raised where a circle of `extends` closes; reported at the line where it starts."""
+
+    def __init__(self, start: Path, files: list[str]) -> None:
+        super().__init__(" -> ".join(files))
+        self.start = start
+
+
 def _load_chain(path: Path, paths: Paths, seen: tuple[Path, ...]) -> tuple[dict[str, Any], Origins, tuple[str, ...]]:
     shown = _shown(path, paths)
-    if path.resolve() in seen:
-        cycle = " -> ".join([_shown(p, paths) for p in seen] + [shown])
-        raise UserError(f"{shown}:1: profiles extend each other in a circle ({cycle}); remove one `extends`")
     located = yamlpos.load(path, shown)
     _validate_file(located)
     own_origins = {loc: f"{shown}:{line}" for loc, line in located.lines.items()}
@@ -414,9 +460,24 @@ def _load_chain(path: Path, paths: Paths, seen: tuple[Path, ...]) -> tuple[dict[
             raise UserError(f"{located.where(('extends', index))}: cannot extend '{parent}': {exc}") from None
         if not parent_path.is_file():
             raise UserError(f"{located.where(('extends', index))}: cannot extend '{parent}': no such file")
-        pdata, porigins, pchain = _load_chain(parent_path, paths, (*seen, path.resolve()))
+        trail = (*seen, path.resolve())
+        try:
+            if parent_path.resolve() in trail:
+                start = trail.index(parent_path.resolve())
+                raise _Circle(parent_path.resolve(), [_shown(p, paths) for p in (*trail[start:], parent_path)])
+            pdata, porigins, pchain = _load_chain(parent_path, paths, trail)
+        except _Circle as circle:
+            if circle.start != path.resolve():
+                raise
+            raise UserError(
+                f"{located.where(('extends', index))}: profiles extend each other in a circle ({circle}); "
+                "remove one of these `extends`"
+            ) from None
         data, origins = merge(data, origins, pdata, porigins, top=True)
         chain += tuple(c for c in pchain if c not in chain)
+    for own in OWN_KEYS:  # a profile's name and description are its own, never its parent's
+        data.pop(own, None)
+        origins = {loc: w for loc, w in origins.items() if loc[:1] != (own,)}
     data, origins = merge(data, origins, located.data, own_origins, top=True)
     return data, origins, (*chain, shown)
 

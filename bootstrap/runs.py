@@ -57,9 +57,15 @@ def prepare(
     given = answers.read(answers_file, ctx.tilde(answers_file)) if answers_file else answers.Answers()
     memory = answers.remembered(ctx.paths, ctx.tilde(ctx.paths.remembered))
     name, how = choose_profile(ctx, profile, given, memory, prompter if mode == "run" else None)
+    named_in = None if profile else given if given.profile else memory if memory.profile else None
     if memory.profile and memory.profile != name:
         memory = answers.Answers(source=memory.source)  # answers belong to the profile they were given for
-    loaded = profiles.load(name, ctx.paths)
+    try:
+        loaded = profiles.load(name, ctx.paths)
+    except profiles.UnknownProfile as exc:
+        if named_in is None:
+            raise
+        raise UserError(f"{named_in.where('profile')}: {exc}") from None
     selection = engine.select(loaded.model, only, skip)
     needed = answers.needed_questions(loaded, selection.active) if mode == "run" else set()
     values = answers.gather(loaded, needed, given, memory, prompter if mode == "run" else None)

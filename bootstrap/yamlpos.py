@@ -62,6 +62,32 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc
     return loader.construct_object(node, deep=True)
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, source: str) -> str:
+    """One line for a YAML syntax error, at the line where the mistake most likely is."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = (exc.problem or exc.context or "not valid YAML").strip()
+    context = exc.context or ""
+    rows = text.splitlines()
+    row = rows[mark.line] if mark and mark.line < len(rows) else ""
+    indent = row[: len(row) - len(row.lstrip())]
+    opened = exc.context_mark
+    if opened and context.startswith("while scanning a quoted scalar") and "end of stream" in problem:
+        # the parser only notices at the end of the file; the mistake is where the quote opened
+        return f"{source}:{opened.line + 1}: this is not valid YAML: a quote opened on this line is never closed; add the closing quote"
+    if opened and context.startswith("while parsing a flow") and mark and mark.line > opened.line:
+        bracket = "'['" if "sequence" in context else "'{'"
+        return (
+            f"{source}:{opened.line + 1}: this is not valid YAML: the {bracket} on this line is not closed "
+            f"(or a ',' is missing) before line {line}; check the brackets"
+        )
+    if mark and "\t" in indent and mark.column <= len(indent):
+        return f"{source}:{line}: this is not valid YAML: a tab indents this line; indent with spaces only"
+    if context.startswith("expected a single document"):
+        return f"{source}:{line}: this is not valid YAML: a second document starts here ('---'); keep one per file"
+    return f"{source}:{line}: this is not valid YAML ({problem}); check the indentation and quotes"
+
+
 def parse(text: str, source: str) -> Located:
     """Parse YAML text; syntax errors become one line naming source:line."""
     loader = _Loader(text)
@@ -70,12 +96,7 @@ def parse(text: str, source: str) -> Located:
         lines: dict[Loc, int] = {}
         data = None if node is None else _convert(loader, node, (), lines, source)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = (exc.problem or exc.context or "not valid YAML").strip()
-        raise UserError(
-            f"{source}:{line}: this is not valid YAML ({problem}); check the indentation and quotes"
-        ) from None
+        raise UserError(_syntax_error(exc, text, source)) from None
     except yaml.YAMLError as exc:
         raise UserError(f"{source}:1: this is not valid YAML ({exc})") from None
     finally:

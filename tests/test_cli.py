@@ -110,3 +110,17 @@ def test_ensure_path_puts_local_bin_on_the_login_path(home: Path) -> None:
 
     assert mine(snapshot(home)) == mine(before)
     assert (home / ".profile").read_bytes() == b"# my profile\r\nexport EDITOR=vim"
+
+
+def test_a_profile_without_a_name_is_named_after_its_file(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("schema: 1\nextends: [analyst]\n")
+    shown = bootstrap("profile", "show", str(mine), "--yaml")
+    assert shown.returncode == 0, shown.stderr
+    assert "name: mine\n" in shown.stdout and "description" not in shown.stdout
+
+
+def test_a_misspelled_component_gets_a_suggestion() -> None:
+    result = bootstrap("run", "--yes", "--only", "gti")
+    assert result.returncode == 2
+    assert "did you mean 'git'?" in result.stderr

@@ -210,3 +210,14 @@ def test_remembered_answers_are_used_and_never_hold_passwords(home: Path, tmp_pa
     for path in home.rglob("*"):
         if path.is_file():
             assert b"canary-9f8e7d" not in path.read_bytes(), path
+
+
+def test_gitconfig_holding_only_a_byte_order_mark_stays_readable(home: Path, answers: Path) -> None:
+    (home / ".gitconfig").write_bytes(b"\xef\xbb\xbf")
+    result = bootstrap("run", "--yes", "--profile", "base", "--answers", str(answers))
+    assert result.returncode == 0, result.stdout
+    data = (home / ".gitconfig").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf[user]") and data.count(b"\xef\xbb\xbf") == 1
+    assert git("config", "--global", "user.email") == "ada@example.com"
+    assert bootstrap("undo").returncode == 0
+    assert (home / ".gitconfig").read_bytes() == b"\xef\xbb\xbf"

@@ -135,15 +135,31 @@ def ignore_block(spec: Git) -> list[str]:
     return ["# Added by bootstrap from your profile; `bootstrap undo` takes it out again.", *spec.ignore]
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def edited_config(ctx: Context, path: Path, before: Optional[bytes], changes: dict[str, str]) -> bytes:
-    """The config file after `git config` set each change, computed on a copy."""
+    """The config file after `git config` set each change, computed on a copy.
+
+    git (2.39) writes a new section in front of a byte-order mark when the file holds nothing
+    else, and then cannot read its own file: git gets the file without the mark, and the mark
+    goes back in front afterwards. The result is parsed once more before anyone writes it.
+    """
+    original = before or b""
+    bom = BOM if original.startswith(BOM) else b""
     with tempfile.TemporaryDirectory(prefix="bootstrap-git-") as tmp:
         copy = Path(tmp) / "config"
-        copy.write_bytes(before or b"")
+        copy.write_bytes(original[len(bom) :])
         for key, value in changes.items():
             result = ctx.runner.run(["git", "config", "--file", copy, "--replace-all", key, value], timeout=10)
             if not result.ok:
                 raise Failure(f"git could not set {key} in {ctx.tilde(path)} ({result.stderr.strip()})")
+        copy.write_bytes(bom + copy.read_bytes())
+        check = ctx.runner.run(["git", "config", "--file", copy, "--list"], timeout=10)
+        if not check.ok:
+            raise Failure(
+                f"git produced a {ctx.tilde(path)} it cannot read back; it was left as it is ({check.stderr.strip()})"
+            )
         return copy.read_bytes()
 
 
