@@ -117,10 +117,7 @@ def run(
         render.plan(ctx, console, prepared, plans)
         return prompter.confirm("Make these changes?", default=True)
 
-    def progress(step: Any, state: str) -> None:
-        render.step_progress(console, step, state)
-
-    result = runs.run(ctx, prepared, sys.argv[1:], confirm, progress)
+    result = runs.run(ctx, prepared, sys.argv[1:], confirm, render.RunProgress(console))
     render.run_summary(ctx, console, result)
     if result.outcome is not None and not result.outcome.ok:
         raise typer.Exit(1)

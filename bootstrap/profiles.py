@@ -81,7 +81,7 @@ def resolve(ref: str, paths: Paths, *, near: Optional[Path] = None, team: Option
     built-in, a user profile, TEAM/NAME.
     """
     if looks_like_path(ref):
-        candidate = Path(ref).expanduser() if ref.startswith("~") else Path(ref)
+        candidate = paths.home / ref[2:] if ref.startswith("~/") else Path(ref)
         if not candidate.is_absolute() and near is not None:
             candidate = near / candidate
         return candidate

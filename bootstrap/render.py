@@ -80,6 +80,25 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
     return pending
 
 
+class RunProgress:
+    """A spinner naming the step at work (on a terminal), then one line per finished step."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.status: Any = None
+
+    def __call__(self, step: Step, state: str) -> None:
+        if state == "start":
+            if self.console.is_terminal:
+                self.status = self.console.status(f"{step.component}: {step.summary} ...")
+                self.status.start()
+            return
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+        step_progress(self.console, step, state)
+
+
 def step_progress(console: Console, step: Step, state: str) -> None:
     if state == "done":
         console.print(f"  ✓ {step.component}: {step.summary}", style="green", markup=False)

@@ -221,3 +221,20 @@ def test_gitconfig_holding_only_a_byte_order_mark_stays_readable(home: Path, ans
     assert git("config", "--global", "user.email") == "ada@example.com"
     assert bootstrap("undo").returncode == 0
     assert (home / ".gitconfig").read_bytes() == b"\xef\xbb\xbf"
+
+
+def test_without_git_doctor_names_the_install_command_and_skips_the_rest(home: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("sh", "bash"):  # a PATH without git
+        (bare / tool).symlink_to(need(tool))
+    result = bootstrap("doctor", "--json", "--profile", "base", env={"PATH": str(bare)})
+    assert result.returncode == 1, result.stderr
+    checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["git.installed"]["status"] == "error"
+    assert "install" in checks["git.installed"]["fix"] and "git" in checks["git.installed"]["fix"]
+    for other in ("git.identity", "git.email", "git.settings", "git.ignore"):
+        assert checks[other]["status"] == "skipped", checks[other]
+    plan = bootstrap("plan", "--profile", "base", env={"PATH": str(bare)})
+    assert "Install git (git is not installed)" in plan.stdout
+    assert "apt-get install -y git" in plan.stdout or "brew install git" in plan.stdout

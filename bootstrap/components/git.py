@@ -275,8 +275,6 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         return ok(f"git {_dotted(have)} is installed")
 
     def identity() -> Outcome:
-        if version() is None:
-            return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
         values = effective()
         missing = [k for k in ("user.name", "user.email") if not values.get(k)]
         if missing:
@@ -289,8 +287,8 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         return ok(f"commits are signed as {values['user.name']} <{values['user.email']}>")
 
     def email() -> Outcome:
-        if version() is None or not email_pattern:
-            return Outcome("skipped", "no email rule in this profile" if version() else "git is not installed")
+        if not email_pattern:
+            return Outcome("skipped", "no email rule in this profile")
         address = effective().get("user.email", "")
         if not address:
             return Outcome("skipped", "no email set yet (see the identity check)")
@@ -304,8 +302,6 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         return ok(f"{address} is a work address")
 
     def settings() -> Outcome:
-        if version() is None:
-            return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
         values = effective()
         differ = [k for k, v in wanted_settings(spec).items() if not same_value(values.get(normalize_key(k)), v)]
         if differ:
@@ -313,8 +309,6 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         return ok("the team's git settings are in place")
 
     def ignored() -> Outcome:
-        if version() is None:
-            return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
         if not spec.ignore:
             return Outcome("skipped", "this profile lists no patterns to ignore")
         target = excludes_file(ctx, effective())
@@ -333,12 +327,20 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
             )
         return ok(f"git ignores {len(spec.ignore)} kinds of files (secrets, data, notebooks' leftovers)")
 
+    def with_git(check: Callable[[], Outcome]) -> Callable[[], Outcome]:
+        def guarded() -> Outcome:
+            if version() is None:
+                return Outcome("skipped", "git is not installed", syspkg.install_hint(ctx.platform, "git"))
+            return check()
+
+        return guarded
+
     return [
         Check("git.installed", NAME, installed),
-        Check("git.identity", NAME, identity),
-        Check("git.email", NAME, email),
-        Check("git.settings", NAME, settings),
-        Check("git.ignore", NAME, ignored),
+        Check("git.identity", NAME, with_git(identity)),
+        Check("git.email", NAME, with_git(email)),
+        Check("git.settings", NAME, with_git(settings)),
+        Check("git.ignore", NAME, with_git(ignored)),
     ]
 
 
