@@ -64,10 +64,10 @@ OnlyOpt = typer.Option(
 SkipOpt = typer.Option(None, "--skip", metavar="C,..", help="Leave these components out.")
 
 
-def _context(interactive: Optional[bool] = None) -> Context:
+def _context() -> Context:
     from bootstrap.context import from_environment
 
-    return from_environment(interactive=interactive)
+    return from_environment()
 
 
 def _version(value: bool) -> None:

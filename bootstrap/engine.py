@@ -91,7 +91,7 @@ def plan(ctx: Context, profile: Profile, names: list[str]) -> list[ComponentPlan
 
 
 @dataclass
-class Outcome:
+class RunOutcome:
     """What a run did."""
 
     applied: list[Step] = field(default_factory=list)
@@ -110,9 +110,9 @@ def apply(
     plans: list[ComponentPlan],
     writer: files.Writer,
     on_step: Callable[[Step, str], None],
-) -> Outcome:
+) -> RunOutcome:
     """Apply each component's steps; a failure stops that component and those needing it only."""
-    outcome = Outcome()
+    outcome = RunOutcome()
     applier = Applier(ctx, writer)
     for item in plans:
         needs_failed = [n for n in components.get(item.name).REQUIRES if n in outcome.failed or n in outcome.skipped]

@@ -43,9 +43,9 @@ class TerminalPrompter:
 
         from bootstrap.profiles import describe
 
+        described = [(info.name, describe(info)) for info in options]
         choices = [
-            questionary.Choice(title=f"{info.name}: {describe(info)}" if describe(info) else info.name, value=info.name)
-            for info in options
+            questionary.Choice(title=f"{name}: {text}" if text else name, value=name) for name, text in described
         ]
         chosen = _answer(questionary.select("Which role fits you best?", choices=choices, default=default))
         return str(chosen)

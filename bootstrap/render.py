@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from bootstrap.context import Context
     from bootstrap.doctor import Report
-    from bootstrap.engine import ComponentPlan, Outcome
+    from bootstrap.engine import ComponentPlan, RunOutcome
     from bootstrap.runs import Prepared, RunResult, UndoResult
     from bootstrap.steps import Step
 
@@ -107,7 +107,7 @@ def step_progress(console: Console, step: Step, state: str) -> None:
 
 
 def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
-    outcome: Optional[Outcome] = result.outcome
+    outcome: Optional[RunOutcome] = result.outcome
     if result.declined:
         console.print("Nothing was changed.", markup=False)
         return

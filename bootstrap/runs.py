@@ -76,7 +76,7 @@ def prepare(
 @dataclass
 class RunResult:
     plans: list[engine.ComponentPlan]
-    outcome: Optional[engine.Outcome]  # None: nothing to do, or the user said no
+    outcome: Optional[engine.RunOutcome]  # None: nothing to do, or the user said no
     journal: Optional[files.Journal]  # None when the run changed nothing
     writes: int = 0
     declined: bool = False
