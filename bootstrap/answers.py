@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from bootstrap import files, yamlpos
-from bootstrap.errors import UserError
+from bootstrap.errors import UserError, did_you_mean
 from bootstrap.paths import Paths
 
 if TYPE_CHECKING:
@@ -108,8 +107,7 @@ def gather(
     for key, value in given.values.items():
         if key not in prompts:
             known = ", ".join(prompts) or "none"
-            close = difflib.get_close_matches(key, list(prompts), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(key, prompts)
             raise UserError(
                 f"{given.where(key)}: '{key}' is not a question of profile {loaded.name} ({hint}its questions: {known})"
             )

@@ -6,12 +6,11 @@ run does.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import components, files
-from bootstrap.errors import Failure, UserError
+from bootstrap.errors import Failure, UserError, did_you_mean
 from bootstrap.proc import ProcError
 from bootstrap.schema import COMPONENTS, SELECTABLE
 from bootstrap.steps import Applier, Step
@@ -27,8 +26,7 @@ def parse_names(text: Optional[str], flag: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     for name in names:
         if name not in SELECTABLE:
-            close = difflib.get_close_matches(name, SELECTABLE, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(name, SELECTABLE)
             raise UserError(f"{flag}: '{name}' is not a component ({hint}choose from {', '.join(SELECTABLE)})")
     return names
 

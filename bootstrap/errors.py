@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class UserError(Exception):
     """Bad input or usage: one plain line, exit code 2, nothing changed."""
@@ -19,3 +21,11 @@ class Cancelled(Exception):
     """The user pressed Ctrl-C at a question."""
 
     exit_code = 130
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """ "did you mean 'x'? " for the closest option, or "" when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from bootstrap import yamlpos
-from bootstrap.errors import UserError
+from bootstrap.errors import UserError, did_you_mean
 from bootstrap.paths import Paths, builtin_profiles
 from bootstrap.yamlpos import Loc
 
@@ -100,8 +99,7 @@ def resolve(ref: str, paths: Paths, *, near: Optional[Path] = None, team: Option
             if path.stem == name:
                 return path
     names = [info.name for info in available(paths)]
-    close = difflib.get_close_matches(ref, names, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    hint = did_you_mean(ref, names)
     raise UnknownProfile(
         f"there is no profile named '{ref}' ({hint}known: {', '.join(names)}); see `bootstrap profile list`"
     )
@@ -192,8 +190,7 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         key = loc[-1] if loc else "?"
         parent = _model_at(loc[:-1])
         allowed = [f.alias or n for n, f in parent.model_fields.items()] if parent else []
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(allowed)}"
+        hint = did_you_mean(str(key), allowed).strip() or f"allowed here: {', '.join(allowed)}"
         where = ".".join(str(p) for p in loc[:-1]) or "the top level"
         return f"unknown key '{key}' under {where} ({hint})"
     if kind == "missing":
@@ -250,7 +247,7 @@ def _explained_by_typo(loc: tuple[Any, ...], by_loc: dict[Any, Any]) -> bool:
         return False
     parent, wanted = loc[:-1], str(error["loc"][-1])
     typos = [o[-1] for o, e in by_loc.items() if e["type"] == "extra_forbidden" and o[:-1] == parent]
-    return bool(difflib.get_close_matches(wanted, [str(t) for t in typos], n=1))
+    return bool(did_you_mean(wanted, [str(t) for t in typos]))
 
 
 def _key_named(error: dict[str, Any], loc: Loc) -> Loc:

@@ -31,17 +31,18 @@ class Prepared:
 
 def choose_profile(
     ctx: Context, flag: Optional[str], given: Answers, memory: Answers, prompter: Optional[Prompter]
-) -> tuple[str, str]:
+) -> tuple[str, str, Optional[Answers]]:
+    """The profile, why it was chosen, and the answers file that named it (for its line number)."""
     if flag:
-        return flag, "--profile"
+        return flag, "--profile", None
     if given.profile:
-        return given.profile, f"from {given.source}"
+        return given.profile, f"from {given.source}", given
     if memory.profile:
-        return memory.profile, "chosen on your last run"
+        return memory.profile, "chosen on your last run", memory
     if prompter is not None:
         options = [p for p in profiles.available(ctx.paths) if p.kind in ("built-in", "team")]
-        return prompter.choose_profile(options, default=None), "chosen now"
-    return profiles.DEFAULT_PROFILE, "default"
+        return prompter.choose_profile(options, default=None), "chosen now", None
+    return profiles.DEFAULT_PROFILE, "default", None
 
 
 def prepare(
@@ -56,8 +57,7 @@ def prepare(
 ) -> Prepared:
     given = answers.read(answers_file, ctx.tilde(answers_file)) if answers_file else answers.Answers()
     memory = answers.remembered(ctx.paths, ctx.tilde(ctx.paths.remembered))
-    name, how = choose_profile(ctx, profile, given, memory, prompter if mode == "run" else None)
-    named_in = None if profile else given if given.profile else memory if memory.profile else None
+    name, how, named_in = choose_profile(ctx, profile, given, memory, prompter if mode == "run" else None)
     if memory.profile and memory.profile != name:
         memory = answers.Answers(source=memory.source)  # answers belong to the profile they were given for
     try:

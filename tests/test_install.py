@@ -97,15 +97,6 @@ def copy_work_tree(destination: Path) -> Path:
         if source.is_file():  # a file deleted but not yet staged is still listed
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
-    folders = subprocess.run(
-        [git, "ls-files", "-z", "--others", "--exclude-standard", "--directory"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, folders.split("\0")):
-        if name.endswith("/"):  # new folders, empty ones too
-            (destination / name).mkdir(parents=True, exist_ok=True)
     return destination
 
 

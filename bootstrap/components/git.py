@@ -75,8 +75,9 @@ def parse_list(output: str) -> dict[str, str]:
     return values
 
 
-def read_file_values(ctx: Context, path: Path) -> dict[str, str]:
-    if files.read(files.real_target(path)) is None:
+def read_file_values(ctx: Context, path: Path, content: Optional[bytes]) -> dict[str, str]:
+    """The settings in one config file (content is its bytes, already read; None: no file)."""
+    if content is None:
         return {}
     result = ctx.runner.run(["git", "config", "--file", path, "--list", "-z"], timeout=10)
     if not result.ok:
@@ -209,11 +210,11 @@ def _install_steps(ctx: Context, profile: Profile, why: str) -> list[Step]:
 def _config_steps(ctx: Context, spec: Git) -> list[Step]:
     steps = []
     path = global_config(ctx)
-    current = read_file_values(ctx, path)
+    before = files.read(files.real_target(path))
+    current = read_file_values(ctx, path, before)
     wanted = wanted_settings(spec)
     changes = {k: v for k, v in wanted.items() if not same_value(current.get(normalize_key(k)), v)}
     if changes:
-        before = files.read(files.real_target(path))
         after = edited_config(ctx, path, before, changes)
         names = ", ".join(changes)
         steps.append(Step(NAME, f"Set {names} in {ctx.tilde(path)}", changes=(FileChange(path, before, after),)))
