@@ -25,6 +25,13 @@ def _prepare(home: Path) -> None:
         (home / name).write_bytes(data)
 
 
+def _wait_until_written(path: Path, data: bytes, proc: subprocess.Popen[bytes]) -> None:
+    # Timing alone would make the "killed after a write" case depend on how busy the machine is.
+    deadline = time.monotonic() + 60
+    while path.read_bytes() != data and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_leaves_old_or_new(tmp_path: Path, home: Path) -> None:
     answers = tmp_path / "a.yaml"
@@ -50,7 +57,12 @@ def test_sigkill_at_random_points_leaves_old_or_new(tmp_path: Path, home: Path) 
         proc = subprocess.Popen(
             argv, env={**os.environ, "HOME": str(victim)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.5, 1.0) * duration)  # the writes happen in the second half of a run
+        if attempt == 0:
+            time.sleep(0.05)  # surely before any write
+        elif attempt == 1:
+            _wait_until_written(victim / ".gitconfig", new[".gitconfig"], proc)  # surely after one
+        else:
+            time.sleep(rng.uniform(0.5, 1.0) * duration)  # the writes happen in the second half of a run
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         for name in TARGETS:

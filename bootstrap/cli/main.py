@@ -1,4 +1,4 @@
-"""Command line: parse, build the context, call one function, render. Nothing else lives here.
+"""The root command and run/plan/doctor/undo: parse, build the context, call one function, render.
 
 Heavy modules (pydantic, questionary, rich tables) are imported inside the commands, so that
 `bootstrap --help` stays fast.
@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import typer
 
 from bootstrap import __version__
+from bootstrap.cli import profile
+from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.errors import Cancelled, Failure, UserError
-
-if TYPE_CHECKING:
-    from bootstrap.context import Context
 
 HELP = """\
 Set up this computer for data work, and check it stays that way.
@@ -35,39 +34,8 @@ app = typer.Typer(
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-profile_app = typer.Typer(
-    help="List, show, validate and describe profiles.", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(profile_app, name="profile")
-
-ProfileOpt = typer.Option(
-    None,
-    "--profile",
-    "-p",
-    metavar="PROFILE",
-    help="Role or team profile: a built-in name (analyst), TEAM/NAME, or a path to a YAML file. "
-    "Default: the one chosen on your last run, else `base`.",
-)
-AnswersOpt = typer.Option(
-    None,
-    "--answers",
-    "-a",
-    metavar="FILE",
-    help="YAML file answering the profile's questions (`email: you@company.com`), optionally with `profile: NAME`.",
-)
-OnlyOpt = typer.Option(
-    None,
-    "--only",
-    metavar="C,..",
-    help="Only these components (git, shell, aws, terraform, secrets, packages, dotfiles, commands).",
-)
-SkipOpt = typer.Option(None, "--skip", metavar="C,..", help="Leave these components out.")
-
-
-def _context() -> Context:
-    from bootstrap.context import from_environment
-
-    return from_environment()
+# Command groups, each in a module of its own.
+app.add_typer(profile.app, name="profile")
 
 
 def _version(value: bool) -> None:
@@ -104,7 +72,7 @@ def run(
     from bootstrap import render, runs
     from bootstrap.prompts import TerminalPrompter
 
-    ctx = _context()
+    ctx = context()
     ask = ctx.interactive and not yes
     prompter = TerminalPrompter() if ask else None
     prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, prompter=prompter)
@@ -137,7 +105,7 @@ def plan(
     from bootstrap import engine, render, runs
 
     try:
-        ctx = _context()
+        ctx = context()
         prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, mode="plan")
         plans = engine.plan(ctx, prepared.profile, prepared.selection.active)
     except UserError as exc:
@@ -166,7 +134,7 @@ def doctor(
     from bootstrap import doctor as doctor_mod
     from bootstrap import render, runs
 
-    ctx = _context()
+    ctx = context()
     ctx.offline = offline
     prepared = runs.prepare(ctx, profile=profile, answers_file=None, only=only, skip=skip, mode="doctor")
     result = doctor_mod.diagnose(
@@ -195,7 +163,7 @@ def undo(
     from bootstrap import render, runs
     from bootstrap.prompts import TerminalPrompter
 
-    ctx = _context()
+    ctx = context()
     if list_runs:
         render.runs_list(ctx, ctx.console, runs.undoable(ctx))
         return
@@ -220,80 +188,12 @@ def ensure_path() -> None:
     """Put ~/.local/bin on the login shell's PATH (used by install.sh)."""
     from bootstrap import render, runs
 
-    ctx = _context()
+    ctx = context()
     result = runs.ensure_path(ctx, sys.argv[1:])
     if result is None:
         ctx.console.print(f"{ctx.tilde(ctx.paths.user_bin)} is already on your PATH.", markup=False)
     else:
         render.step_progress(ctx.console, result, "done")
-
-
-# --- profile --------------------------------------------------------------------------------
-
-
-@profile_app.command("list")
-def profile_list() -> None:
-    """List the profiles you can choose: built-in roles, your own, and your teams'."""
-    from bootstrap import profiles
-
-    ctx = _context()
-    for info in profiles.available(ctx.paths):
-        description = profiles.describe(info)
-        ctx.console.print(f"{info.name:<28} {info.kind:<9} {description}", markup=False, soft_wrap=True)
-
-
-@profile_app.command("show")
-def profile_show(
-    name: str = typer.Argument(..., metavar="NAME", help="Profile name or path."),
-    as_yaml: bool = typer.Option(False, "--yaml", help="Print the merged profile as YAML."),
-) -> None:
-    """Show what a profile sets up, with everything it extends merged in."""
-    import yaml
-
-    from bootstrap import profiles
-
-    ctx = _context()
-    loaded = profiles.load(name, ctx.paths)
-    data = loaded.model.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
-    if as_yaml:
-        print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
-        return
-    from bootstrap import render
-
-    render.profile_summary(ctx, ctx.console, loaded)
-
-
-@profile_app.command("validate")
-def profile_validate(paths: list[Path] = typer.Argument(..., metavar="PATH..", help="Profile files to check.")) -> None:
-    """Check profile files: schema, extends, answers used. Prints file:line for each problem."""
-    from bootstrap import profiles
-
-    ctx = _context()
-    bad = 0
-    for path in paths:
-        try:
-            profiles.load(str(path) if profiles.looks_like_path(str(path)) else f"./{path}", ctx.paths)
-        except profiles.ProfileErrors as exc:
-            bad += 1
-            for line in exc.lines:
-                print(line, file=sys.stderr)
-        except UserError as exc:
-            bad += 1
-            print(exc, file=sys.stderr)
-        else:
-            print(f"{path}: ok")
-    if bad:
-        raise typer.Exit(2)
-
-
-@profile_app.command("schema")
-def profile_schema() -> None:
-    """Print the profile JSON Schema (for editors and CI)."""
-    import json
-
-    from bootstrap.schema import json_schema
-
-    print(json.dumps(json_schema(), indent=2))
 
 
 # --- entry point ----------------------------------------------------------------------------
