@@ -131,3 +131,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped:
             sys.stderr.write(f"  {nodeid}\n")
         session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # Figures measured by end-to-end tests go to the CI log, where people read them.
+    module = sys.modules.get("tests.test_fresh_machine")
+    figures: list[str] = getattr(module, "FIGURES", [])
+    if figures:
+        terminalreporter.write_sep("-", "fresh Debian machine: first-day run per role")
+        for line in figures:
+            terminalreporter.write_line(line)

@@ -1,0 +1,135 @@
+"""The README's first command on a fresh Debian, as a new non-root user, for each role.
+
+Run alone with `scripts/test -m fresh_machine`. Needs root and debootstrap (CI has both); the
+base image is cached in /var/cache/bootstrap-tests between runs on one machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, REPO
+from tests.support import fresh_machine
+from tests.support.fresh_machine import USER, Machine, Ran
+
+pytestmark = [pytest.mark.fresh_machine, pytest.mark.slow]
+
+ROLES = ("analyst", "data-scientist", "data-engineer")
+EMAIL = "ada.lovelace@example.com"
+# What a run may leave behind after everything is undone: the tool itself (its environment,
+# run history, answers, caches), software it installed, and the user's shell history.
+ALLOWED = (
+    "bootstrap",  # the checkout the new hire cloned
+    ".local/share/bootstrap",
+    ".local/state/bootstrap",
+    ".config/bootstrap",
+    ".cache",
+    ".local/bin/bootstrap",
+    ".bash_history",
+    ".sudo_as_admin_successful",  # sudo notes its first use here
+)
+FIGURES: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def caches() -> Path:
+    why = fresh_machine.usable()
+    if why is not None:
+        if IN_CI:
+            pytest.fail(why)
+        pytest.skip(why)
+    path = fresh_machine.CACHE / "downloads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _copy_checkout(machine: Machine) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    target = machine.home / "bootstrap"
+    for raw in filter(None, listed):
+        source = REPO / raw.decode()
+        if source.is_file():
+            dest = target / raw.decode()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(source.read_bytes())
+            dest.chmod(source.stat().st_mode & 0o777)
+
+
+def _ok(result: Ran, what: str) -> str:
+    assert result.returncode == 0, f"{what} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def _comparable(entries: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    # Folders on the way to an allowed path (~/.local, ~/.local/share) may stay too.
+    ancestors = {"/".join(p.split("/")[:i]) for p in ALLOWED for i in range(1, p.count("/") + 1)}
+    return {k: v for k, v in entries.items() if k not in ancestors}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_first_day_run_on_a_fresh_debian(role: str, tmp_path: Path, caches: Path) -> None:
+    machine = fresh_machine.fresh(tmp_path, caches)
+    _copy_checkout(machine)
+    (machine.home / "answers.yaml").write_text(f"name: Ada Lovelace\nemail: {EMAIL}\n")
+    team = machine.home / "team"
+    team.mkdir()
+    (team / f"test-{role}.yaml").write_text(
+        f"schema: 1\ndescription: The team's {role} set-up, for this test\nextends: [{role}]\n"
+    )
+    _ok(machine.as_root(f"chown -R {USER}:{USER} /home/{USER}"), "chown")
+    before = _comparable(fresh_machine.manifest(machine.home, ALLOWED))
+    disk_before = fresh_machine.disk_kb(machine.root)
+
+    started = time.monotonic()
+    run = machine.as_user(
+        f"cd ~/bootstrap && ./install.sh --yes --profile ~/team/test-{role}.yaml --answers ~/answers.yaml"
+    )
+    run_seconds = time.monotonic() - started
+    _ok(run, "the first-day run (./install.sh)")
+
+    # A new terminal: a login shell that knows PATH only from the user's own start-up files.
+    doctor_started = time.monotonic()
+    doctor = machine.as_user("bootstrap doctor --json")
+    doctor_seconds = time.monotonic() - doctor_started
+    report = json.loads(doctor.stdout)
+    errors = [c for c in report["checks"] if c["status"] == "error"]
+    assert not errors and doctor.returncode == 0, json.dumps(errors, indent=2) + doctor.stderr
+    assert report["profile"].endswith(f"test-{role}.yaml") or report["profile"] == f"test-{role}"
+    assert _ok(machine.as_user("git config user.email"), "git config").strip() == EMAIL
+    assert _ok(machine.as_user("command -v bootstrap"), "PATH").strip() == f"/home/{USER}/.local/bin/bootstrap"
+
+    # A second run changes nothing.
+    plan = machine.as_user(f"bootstrap plan --detailed-exitcode --profile ~/team/test-{role}.yaml")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    journals = sorted((machine.home / ".local/state/bootstrap/runs").iterdir())
+    again = machine.as_user(f"bootstrap run --yes --profile ~/team/test-{role}.yaml --answers ~/answers.yaml")
+    _ok(again, "the second run")
+    assert sorted((machine.home / ".local/state/bootstrap/runs").iterdir()) == journals, again.stdout
+
+    disk_after = fresh_machine.disk_kb(machine.root)
+    FIGURES.append(
+        f"{role:<15} first-day run {run_seconds:6.1f} s, doctor {doctor_seconds:4.1f} s, "
+        f"time to green doctor {run_seconds + doctor_seconds:6.1f} s, "
+        f"disk +{(disk_after - disk_before) / 1024:.0f} MiB, peak memory {run.peak_rss_kb / 1024:.0f} MiB"
+    )
+
+    # Undo back to the start (the install's PATH lines too: call the tool by its full path).
+    for _ in range(20):
+        undone = _ok(machine.as_user("~/.local/bin/bootstrap undo --yes"), "undo")
+        if "Nothing to undo" in undone:
+            break
+    else:
+        pytest.fail("undo never reached the start")
+    after = _comparable(fresh_machine.manifest(machine.home, ALLOWED))
+    changed = sorted(set(before.items()) ^ set(after.items()))
+    assert not changed, f"undo did not restore the home folder: {changed}"
