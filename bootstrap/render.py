@@ -89,7 +89,7 @@ class RunProgress:
 
     def __call__(self, step: Step, state: str) -> None:
         if state == "start":
-            if self.console.is_terminal:
+            if self.console.is_terminal and not step.interactive:  # its prompts need the terminal
                 self.status = self.console.status(f"{step.component}: {step.summary} ...")
                 self.status.start()
             return
