@@ -194,6 +194,8 @@ def _agent_holds(ctx: Context, key: Key) -> bool:
 
 def agent_outcome(ctx: Context, key: Key) -> Outcome:
     """Informational: a passphrase is asked once per login when the agent keeps the key."""
+    if not sshkeys.is_encrypted(ctx, key):
+        return Outcome("ok", "your key has no passphrase, so no SSH agent is needed")
     held = sshkeys.agent_keys(ctx)
     if held is None:
         return Outcome(
