@@ -118,7 +118,15 @@ def record_host_key(applier: Applier, host: GitHost) -> None:
 
 
 def verify(ctx: Context, hosts: Sequence[GitHost], key: Key) -> None:
-    """Try each host now and say how it went; problems are reported, never fatal (doctor repeats)."""
+    """Try each host now and say how it went; problems are reported, never fatal (doctor repeats).
+
+    A key with a passphrase can only be tried unattended from the agent: on a terminal it is
+    added first (ssh-add asks for the passphrase, once for this login).
+    """
+    running = ctx.prompter is not None and sshkeys.agent_keys(ctx) is not None
+    if running and sshkeys.is_encrypted(ctx, key) and not _agent_holds(ctx, key):
+        _say(ctx, "Your SSH agent keeps the key unlocked for this login; type its passphrase once:")
+        ctx.runner.run(["ssh-add", key.private], timeout=300, interactive=True)
     for host in sshkeys.unique_hosts(hosts):
         outcome = describe(ctx, host, key, sshprobe.probe(ctx, host))
         style = "green" if outcome.status == "ok" else "yellow"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import shutil
 import socket
 import subprocess
 import time
@@ -84,7 +85,8 @@ def _wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path) -> None
 
 @contextlib.contextmanager
 def running_sshd(root: Path) -> Iterator[Sshd]:
-    sshd = need("sshd")
+    # Debian keeps sshd in /usr/sbin, which is not on every user's PATH
+    sshd = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else need("sshd"))
     keygen = need("ssh-keygen")
     root.mkdir(parents=True, exist_ok=True)
     host_key = root / "ssh_host_ed25519_key"
