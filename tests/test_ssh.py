@@ -187,3 +187,51 @@ def test_undo_keeps_a_new_key_and_lists_it(home: Path, tmp_path: Path, sshd: Ssh
     assert (home / ".ssh" / "id_ed25519").exists() and (home / ".ssh" / "id_ed25519.pub").exists()
     assert not (home / ".ssh" / "config").exists() and not (home / ".ssh" / "known_hosts").exists()
     assert "SSH key ~/.ssh/id_ed25519" in undo.stdout and "rm ~/.ssh/id_ed25519" in undo.stdout
+
+
+OFFLINE_PROFILE = """\
+schema: 1
+components:
+  git:
+    hosts:
+      - {host: git.corp.example, host_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM3gAM7Fvn9QKsVtu3mmH9HV5XhCIvGe2ad3VZ6SPO1t"]}
+"""
+
+
+def test_key_others_can_read_is_made_private_and_credential_helper_set(home: Path, tmp_path: Path) -> None:
+    need("git")
+    ssh_dir = home / ".ssh"
+    ssh_dir.mkdir(mode=0o700)
+    key = ssh_dir / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "me", "-f", str(key)], check=True)
+    os.chmod(key, 0o644)
+    content = key.read_bytes()
+    # Git Credential Manager cannot be installed offline; git only needs to find it on PATH
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "git-credential-manager").write_text("#!/bin/sh\nexit 0\n")
+    os.chmod(tools / "git-credential-manager", 0o755)
+    env = {"PATH": f"{tools}:{os.environ['PATH']}"}
+    profile = tmp_path / "team.yaml"
+    profile.write_text(OFFLINE_PROFILE)
+
+    checks = {
+        c["id"]: c
+        for c in json.loads(bootstrap("doctor", "--json", "--offline", "--profile", str(profile), env=env).stdout)["checks"]
+    }
+    assert checks["git.ssh.key"]["status"] == "error" and checks["git.ssh.key"]["fix"] == "chmod 600 ~/.ssh/id_ed25519"
+    assert checks["git.credentials"]["status"] == "warning"
+
+    run = bootstrap("run", "--yes", "--profile", str(profile), env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert mode(key) == 0o600 and key.read_bytes() == content
+    helper = subprocess.run(
+        ["git", "config", "--global", "credential.helper"], capture_output=True, text=True, check=False
+    )
+    assert helper.stdout.strip() == "manager"
+    checks = {c["id"]: c for c in json.loads(bootstrap("doctor", "--json", "--offline", env=env).stdout)["checks"]}
+    assert checks["git.ssh.key"]["status"] == "ok" and checks["git.credentials"]["status"] == "ok"
+    assert checks["git.host.git.corp.example"]["status"] == "skipped"
+
+    assert bootstrap("undo", "--yes", env=env).returncode == 0
+    assert not (home / ".gitconfig").exists() and key.read_bytes() == content

@@ -45,9 +45,7 @@ def sshd(tmp_path: Path) -> Iterator[Sshd]:
 
 
 @pytest.mark.slow
-def test_passphrase_publish_trust_and_verify_on_a_terminal(
-    home: Path, tmp_path: Path, sshd: Sshd, agent: str
-) -> None:
+def test_passphrase_publish_trust_and_verify_on_a_terminal(home: Path, tmp_path: Path, sshd: Sshd, agent: str) -> None:
     repo = sshd.bare_repo("team.git")
     profile = team_profile(tmp_path, sshd, repo, host_keys=False, empty_ok=False)
     answers = tmp_path / "answers.yaml"
