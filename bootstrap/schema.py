@@ -65,7 +65,7 @@ class GitUser(Strict):
 
 
 class GitHost(Strict):
-    host: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="The git host's name, e.g. github.com")
+    host: str = Field(description="The git host's name, e.g. github.com")
     user: str = Field(default="git", pattern=r"^[A-Za-z0-9._-]+$")
     port: int = Field(default=22, ge=1, le=65535)
     key_url: Optional[str] = Field(default=None, description="The page where a user adds an SSH key")
@@ -75,6 +75,13 @@ class GitHost(Strict):
         description="The host's public keys as it publishes them ('ssh-ed25519 AAAA...'); "
         "recorded without asking, so unattended runs can trust the host",
     )
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
+            raise ValueError(f"'{value}' should be a host name such as github.com (no https://, user or path)")
+        return value
 
     @field_validator("host_keys")
     @classmethod
