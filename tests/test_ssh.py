@@ -178,10 +178,20 @@ def test_existing_key_and_config_kept_and_undo_restores_config(
     }
 
 
-def test_undo_keeps_a_new_key_and_lists_it(home: Path, tmp_path: Path, sshd: Sshd, answers: Path) -> None:
+def test_new_key_goes_to_the_clipboard_and_undo_keeps_it(home: Path, tmp_path: Path, sshd: Sshd, answers: Path) -> None:
     repo = sshd.bare_repo("team.git")
-    run = bootstrap("run", "--yes", "--profile", str(team_profile(tmp_path, sshd, repo)), "--answers", str(answers))
+    # wl-copy needs a Wayland desktop; this one reads stdin like the real tool and keeps it
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    clipboard = tmp_path / "clipboard"
+    (tools / "wl-copy").write_text(f"#!/bin/sh\ncat > {clipboard}\n")
+    os.chmod(tools / "wl-copy", 0o755)
+    env = {"PATH": f"{tools}:{os.environ['PATH']}", "WAYLAND_DISPLAY": "wayland-0"}
+    profile = team_profile(tmp_path, sshd, repo)
+    run = bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(answers), env=env)
     assert run.returncode == 0, run.stdout + run.stderr
+    assert clipboard.read_text() == (home / ".ssh" / "id_ed25519.pub").read_text()
+    assert "on your clipboard (copied with wl-copy)" in run.stdout
     undo = bootstrap("undo", "--yes")
     assert undo.returncode == 0, undo.stdout + undo.stderr
     assert (home / ".ssh" / "id_ed25519").exists() and (home / ".ssh" / "id_ed25519.pub").exists()
@@ -217,7 +227,9 @@ def test_key_others_can_read_is_made_private_and_credential_helper_set(home: Pat
 
     checks = {
         c["id"]: c
-        for c in json.loads(bootstrap("doctor", "--json", "--offline", "--profile", str(profile), env=env).stdout)["checks"]
+        for c in json.loads(bootstrap("doctor", "--json", "--offline", "--profile", str(profile), env=env).stdout)[
+            "checks"
+        ]
     }
     assert checks["git.ssh.key"]["status"] == "error" and checks["git.ssh.key"]["fix"] == "chmod 600 ~/.ssh/id_ed25519"
     assert checks["git.credentials"]["status"] == "warning"
@@ -235,3 +247,20 @@ def test_key_others_can_read_is_made_private_and_credential_helper_set(home: Pat
 
     assert bootstrap("undo", "--yes", env=env).returncode == 0
     assert not (home / ".gitconfig").exists() and key.read_bytes() == content
+
+
+def test_macos_block_is_read_by_any_openssh(home: Path) -> None:
+    """UseKeychain exists only in Apple's ssh; IgnoreUnknown lets every other ssh read the block."""
+    need("ssh")
+    from bootstrap import sshkeys
+    from bootstrap.paths import user_paths
+    from bootstrap.schema import GitHost
+
+    paths = user_paths(home)
+    body = sshkeys.config_block(paths, [GitHost(host="github.com")], sshkeys.new_key(paths), macos=True)
+    assert body.index("    IgnoreUnknown UseKeychain") < body.index("    UseKeychain yes")
+    config = home / "config"
+    config.write_text(sshkeys.with_config_block("", body))
+    seen = subprocess.run(["ssh", "-G", "-F", str(config), "github.com"], capture_output=True, text=True, check=False)
+    assert seen.returncode == 0, seen.stderr
+    assert "addkeystoagent true" in seen.stdout.splitlines()
