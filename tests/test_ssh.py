@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -264,3 +265,42 @@ def test_macos_block_is_read_by_any_openssh(home: Path) -> None:
     seen = subprocess.run(["ssh", "-G", "-F", str(config), "github.com"], capture_output=True, text=True, check=False)
     assert seen.returncode == 0, seen.stderr
     assert "addkeystoagent true" in seen.stdout.splitlines()
+
+
+def test_ssh_t_without_repos_and_a_changed_host_key_and_an_unreachable_host(
+    home: Path, tmp_path: Path, sshd: Sshd
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    profile = tmp_path / "hosts.yaml"
+    profile.write_text(
+        f"""\
+schema: 1
+components:
+  git:
+    allow_empty_passphrase: true
+    hosts:
+      - {{host: 127.0.0.1, user: {sshd.user}, port: {sshd.port}, host_keys: ["{sshd.host_key_pub}"]}}
+      - {{host: localhost, port: {closed}, host_keys: ["{sshd.host_key_pub}"]}}
+"""
+    )
+    run = bootstrap("run", "--yes", "--profile", str(profile))
+    assert run.returncode == 0, run.stdout + run.stderr
+    sshd.authorize((home / ".ssh" / "id_ed25519.pub").read_text())
+    checks = doctor()
+    assert checks["git.host.127.0.0.1"]["status"] == "ok", checks["git.host.127.0.0.1"]
+    assert "accepts your SSH key" in checks["git.host.127.0.0.1"]["summary"]  # ssh -T: no repos listed
+    unreachable = checks["git.host.localhost"]
+    assert unreachable["status"] == "warning" and "cannot be reached" in unreachable["summary"], unreachable
+    assert "--offline" in unreachable["fix"]
+
+    # the server now presents another key than the recorded one
+    other = tmp_path / "other_host_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other)], check=True)
+    known = home / ".ssh" / "known_hosts"
+    recorded = known.read_text().replace(sshd.host_key_pub, Path(f"{other}.pub").read_text().strip())
+    known.write_text(recorded)
+    changed = doctor()["git.host.127.0.0.1"]
+    assert changed["status"] == "error" and "different host key" in changed["summary"], changed
+    assert f"ssh-keygen -R '[127.0.0.1]:{sshd.port}' -f ~/.ssh/known_hosts" in changed["fix"]
