@@ -299,7 +299,8 @@ def undo_summary(ctx: Context, console: Console, result: UndoResult) -> None:
         )
     if result.target.installed:
         console.print(
-            "That run also installed software or created keys, which undo never removes. To remove them yourself:", markup=False
+            "That run also installed software or created keys, which undo never removes. To remove them yourself:",
+            markup=False,
         )
         for item in result.target.installed:
             console.print(f"  {item['what']}: {item['remove']}", markup=False)

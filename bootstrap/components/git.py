@@ -237,6 +237,12 @@ def _config_steps(ctx: Context, spec: Git) -> list[Step]:
     return steps + _ssh_steps(ctx, spec)
 
 
+def _recorder(host: GitHost) -> Callable[[Applier], None]:
+    from bootstrap import sshaccess
+
+    return lambda applier: sshaccess.record_host_key(applier, host)
+
+
 def _missing_credential_helper(ctx: Context, spec: Git) -> Optional[str]:
     """The platform's credential helper, when the team uses git hosts and git has none yet."""
     from bootstrap import credhelper
@@ -326,7 +332,7 @@ def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
                 f"Record the host key of {sshkeys.host_name(host.host, host.port)} in {ctx.tilde(ctx.paths.known_hosts)} once you confirm its fingerprint",
                 later="the key is fetched with ssh-keyscan and its fingerprint shown",
                 interactive=True,
-                apply=lambda a, host=host: sshaccess.record_host_key(a, host),  # type: ignore[misc]
+                apply=_recorder(host),
             )
         )
     if found is None:
