@@ -18,6 +18,8 @@ from bootstrap.proc import Runner
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from bootstrap.prompts import TerminalPrompter
+
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 
 
@@ -99,6 +101,7 @@ class Context:
     runner: Runner
     interactive: bool
     offline: bool = False
+    prompter: Optional[TerminalPrompter] = None  # set by `run` when it may ask; None: never ask
     _home_pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

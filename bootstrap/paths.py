@@ -52,6 +52,19 @@ class Paths:
     def user_bin(self) -> Path:
         return self.home / ".local" / "bin"
 
+    @property
+    def ssh_dir(self) -> Path:
+        """~/.ssh: keys, config and known hosts (ssh wants it 0700)."""
+        return self.home / ".ssh"
+
+    @property
+    def ssh_config(self) -> Path:
+        return self.ssh_dir / "config"
+
+    @property
+    def known_hosts(self) -> Path:
+        return self.ssh_dir / "known_hosts"
+
 
 def user_paths(home: Path) -> Paths:
     """Ask platformdirs (it honours XDG_* on Linux and the Library folders on macOS)."""

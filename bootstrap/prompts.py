@@ -54,3 +54,18 @@ class TerminalPrompter:
         import questionary
 
         return bool(_answer(questionary.confirm(message, default=default)))
+
+    def secret(self, message: str) -> str:
+        """A hidden answer (a passphrase): never echoed, never remembered."""
+        import questionary
+
+        return str(_answer(questionary.password(message)))
+
+    def wait_for(self, message: str, word: str) -> None:
+        """Hold on until the person types `word` (they are doing something in a browser)."""
+        import questionary
+
+        def validate(text: str) -> Any:
+            return text.strip().lower() == word or f"type {word} when you are ready"
+
+        _answer(questionary.text(message, validate=validate))

@@ -89,7 +89,7 @@ class RunProgress:
 
     def __call__(self, step: Step, state: str) -> None:
         if state == "start":
-            if self.console.is_terminal:
+            if self.console.is_terminal and not step.interactive:  # its prompts need the terminal
                 self.status = self.console.status(f"{step.component}: {step.summary} ...")
                 self.status.start()
             return
@@ -299,7 +299,8 @@ def undo_summary(ctx: Context, console: Console, result: UndoResult) -> None:
         )
     if result.target.installed:
         console.print(
-            "That run also installed software, which undo never removes. To remove it yourself:", markup=False
+            "That run also installed software or created keys, which undo never removes. To remove them yourself:",
+            markup=False,
         )
         for item in result.target.installed:
             console.print(f"  {item['what']}: {item['remove']}", markup=False)
@@ -332,6 +333,9 @@ def profile_summary(ctx: Context, console: Console, loaded: Any) -> None:
             console.print(f"    - {key} = {value}", markup=False)
         if git.ignore:
             console.print(f"    - never track: {', '.join(git.ignore)}", markup=False, soft_wrap=True)
+        if git.hosts:
+            hosts = ", ".join(h.host for h in git.hosts)
+            console.print(f"    - an SSH key and access to {hosts}", markup=False, soft_wrap=True)
     for name in ("shell", "aws", "terraform", "secrets", "packages", "dotfiles"):
         if getattr(model.components, name) is not None:
             console.print(f"  {name}: configured (not set up by this version of bootstrap yet)", markup=False)

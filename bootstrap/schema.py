@@ -65,11 +65,31 @@ class GitUser(Strict):
 
 
 class GitHost(Strict):
-    host: str
-    user: str = "git"
-    port: int = 22
+    host: str = Field(description="The git host's name, e.g. github.com")
+    user: str = Field(default="git", pattern=r"^[A-Za-z0-9._-]+$")
+    port: int = Field(default=22, ge=1, le=65535)
     key_url: Optional[str] = Field(default=None, description="The page where a user adds an SSH key")
     repos: list[str] = Field(default_factory=list, description="Repositories that prove access works")
+    host_keys: list[str] = Field(
+        default_factory=list,
+        description="The host's public keys as it publishes them ('ssh-ed25519 AAAA...'); "
+        "recorded without asking, so unattended runs can trust the host",
+    )
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
+            raise ValueError(f"'{value}' should be a host name such as github.com (no https://, user or path)")
+        return value
+
+    @field_validator("host_keys")
+    @classmethod
+    def _key_lines(cls, value: list[str]) -> list[str]:
+        for line in value:
+            if not re.fullmatch(r"(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+) [A-Za-z0-9+/]+={0,3}", line):
+                raise ValueError("a host key is one line 'TYPE BASE64', e.g. 'ssh-ed25519 AAAAC3Nza...'")
+        return value
 
 
 class Git(Strict):
@@ -79,7 +99,10 @@ class Git(Strict):
         default_factory=dict, description="Global git settings, e.g. pull.rebase: 'true'"
     )
     ignore: list[str] = Field(default_factory=list, description="Patterns for the global excludes file")
-    hosts: list[GitHost] = Field(default_factory=list)
+    hosts: list[GitHost] = Field(default_factory=list, description="The team's git hosts, reached over SSH")
+    allow_empty_passphrase: bool = Field(
+        default=False, description="A new SSH key may have no passphrase (needed for unattended runs)"
+    )
 
     @field_validator("config")
     @classmethod

@@ -75,6 +75,7 @@ def run(
     ctx = context()
     ask = ctx.interactive and not yes
     prompter = TerminalPrompter() if ask else None
+    ctx.prompter = prompter
     prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, prompter=prompter)
     console = ctx.console
 

@@ -19,7 +19,7 @@ from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok
 from bootstrap.profiles import ANSWER
-from bootstrap.schema import Git, Profile
+from bootstrap.schema import Git, GitHost, Profile
 from bootstrap.steps import Applier, FileChange, Step
 
 NAME = "git"
@@ -214,6 +214,9 @@ def _config_steps(ctx: Context, spec: Git) -> list[Step]:
     current = read_file_values(ctx, path, before)
     wanted = wanted_settings(spec)
     changes = {k: v for k, v in wanted.items() if not same_value(current.get(normalize_key(k)), v)}
+    helper = _missing_credential_helper(ctx, spec)
+    if helper:
+        changes["credential.helper"] = helper
     if changes:
         after = edited_config(ctx, path, before, changes)
         names = ", ".join(changes)
@@ -231,6 +234,115 @@ def _config_steps(ctx: Context, spec: Git) -> list[Step]:
                     changes=(FileChange(target, before, after),),
                 )
             )
+    return steps + _ssh_steps(ctx, spec)
+
+
+def _recorder(host: GitHost) -> Callable[[Applier], None]:
+    from bootstrap import sshaccess
+
+    return lambda applier: sshaccess.record_host_key(applier, host)
+
+
+def _missing_credential_helper(ctx: Context, spec: Git) -> Optional[str]:
+    """The platform's credential helper, when the team uses git hosts and git has none yet."""
+    from bootstrap import credhelper
+
+    if not spec.hosts or credhelper.configured(ctx):
+        return None
+    return credhelper.available(ctx)
+
+
+def _email(spec: Git) -> str:
+    email = spec.user.email if spec.user and spec.user.email else ""
+    return "" if ANSWER.search(email) else email
+
+
+def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
+    """Key, ~/.ssh/config block, known hosts; publishing and a check follow a new key."""
+    from bootstrap import sshaccess, sshkeys
+
+    if not spec.hosts:
+        return []
+    steps = []
+    found = sshkeys.find_key(ctx.paths)
+    key = found or sshkeys.new_key(ctx.paths)
+    hosts = sshkeys.unique_hosts(spec.hosts)
+    if found is None:
+        email = _email(spec)
+        need = "" if spec.allow_empty_passphrase else ", protected by a passphrase you choose"
+        steps.append(
+            Step(
+                NAME,
+                f"Create your SSH key {ctx.tilde(key.private)} (ed25519{', ' + email if email else ''}{need})",
+                later="the passphrase is asked on a hidden prompt; never written down",
+                interactive=True,
+                apply=lambda a: sshaccess.create_key(a, key, email, spec.allow_empty_passphrase),
+            )
+        )
+    elif sshkeys.too_open(found.private):
+        steps.append(
+            Step(
+                NAME,
+                f"Make {ctx.tilde(found.private)} readable by you only (ssh refuses to use it otherwise)",
+                commands=(("chmod", "600", str(found.private)),),
+            )
+        )
+    path = ctx.paths.ssh_config
+    target = files.real_target(path)
+    before = files.read(target)
+    body = sshkeys.config_block(ctx.paths, hosts, key, macos=ctx.platform.os == "darwin")
+    after = files.encode(sshkeys.with_config_block(files.decode(before or b""), body))
+    mode = sshkeys.config_mode(target, before)
+    if after != before or (mode is not None and mode != files.mode_of(target)):
+        what = "Add" if before is None or files.block_body(files.decode(before), sshkeys.BLOCK) is None else "Update"
+        names = ", ".join(h.host for h in hosts)
+        steps.append(
+            Step(
+                NAME,
+                f"{what} the team's git hosts ({names}) in {ctx.tilde(path)}",
+                changes=(FileChange(path, before, after, mode),),
+            )
+        )
+    if found is None:
+        steps.append(
+            Step(
+                NAME,
+                "Show your new public key and where to add it",
+                interactive=True,
+                apply=lambda a: sshaccess.publish(a.ctx, key, hosts),
+            )
+        )
+    unknown = [h for h in hosts if not sshkeys.host_known(ctx, h.host, h.port)]
+    given = [f"{sshkeys.host_name(h.host, h.port)} {line}" for h in unknown for line in h.host_keys]
+    if given:
+        known = ctx.paths.known_hosts
+        current = files.read(files.real_target(known))
+        names = ", ".join(h.host for h in unknown if h.host_keys)
+        steps.append(
+            Step(
+                NAME,
+                f"Record the host keys of {names} from the profile in {ctx.tilde(known)}",
+                changes=(FileChange(known, current, sshkeys.with_host_keys(current, given)),),
+            )
+        )
+    for host in (h for h in unknown if not h.host_keys):
+        steps.append(
+            Step(
+                NAME,
+                f"Record the host key of {sshkeys.host_name(host.host, host.port)} in {ctx.tilde(ctx.paths.known_hosts)} once you confirm its fingerprint",
+                later="the key is fetched with ssh-keyscan and its fingerprint shown",
+                interactive=True,
+                apply=_recorder(host),
+            )
+        )
+    if found is None:
+        steps.append(
+            Step(
+                NAME,
+                "Check that the team's git hosts accept the key",
+                apply=lambda a: sshaccess.verify(a.ctx, hosts, key),
+            )
+        )
     return steps
 
 
@@ -342,6 +454,87 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         Check("git.email", NAME, with_git(email)),
         Check("git.settings", NAME, with_git(settings)),
         Check("git.ignore", NAME, with_git(ignored)),
+        *_access_checks(ctx, spec, with_git),
+    ]
+
+
+def _access_checks(
+    ctx: Context, spec: Git, with_git: Callable[[Callable[[], Outcome]], Callable[[], Outcome]]
+) -> list[Check]:
+    """Only for profiles that name git hosts: key, agent, ssh config, HTTPS helper, each host."""
+    from bootstrap import credhelper, sshaccess, sshkeys, sshprobe
+
+    if not spec.hosts:
+        return []
+    hosts = sshkeys.unique_hosts(spec.hosts)
+    found = sshkeys.find_key(ctx.paths)
+
+    def key() -> Outcome:
+        if found is None:
+            return Outcome(
+                "error", "you have no SSH key, so the team's git hosts cannot know you", FIX_RUN, sshaccess.DOCS
+            )
+        if sshkeys.too_open(found.private):
+            return Outcome(
+                "error",
+                f"others can read your SSH key {ctx.tilde(found.private)}, so ssh refuses to use it",
+                f"chmod 600 {ctx.tilde(found.private)}",
+            )
+        if not found.public.exists():
+            return Outcome(
+                "error",
+                f"{ctx.tilde(found.public)} is missing, so you cannot show anyone your public key",
+                f"ssh-keygen -y -f {ctx.tilde(found.private)} > {ctx.tilde(found.public)}",
+            )
+        return ok(f"your SSH key {ctx.tilde(found.private)} is there, readable by you only")
+
+    def agent() -> Outcome:
+        if found is None:
+            return Outcome("skipped", "no SSH key yet (see git.ssh.key)")
+        return sshaccess.agent_outcome(ctx, found)
+
+    def config() -> Outcome:
+        path = ctx.paths.ssh_config
+        wanted = sshkeys.config_block(
+            ctx.paths, hosts, found or sshkeys.new_key(ctx.paths), ctx.platform.os == "darwin"
+        )
+        body = files.block_body(files.decode(files.read(path) or b""), sshkeys.BLOCK)
+        if body != wanted:
+            state = "are missing from" if body is None else "are out of date in"
+            return Outcome("warning", f"the settings for the team's git hosts {state} {ctx.tilde(path)}", FIX_RUN)
+        return ok(f"{ctx.tilde(path)} names your key for {', '.join(h.host for h in hosts)}")
+
+    def credentials() -> Outcome:
+        helpers = credhelper.configured(ctx)
+        if helpers:
+            return ok(f"git keeps HTTPS passwords with {helpers[-1]}")
+        if credhelper.available(ctx):
+            return Outcome("warning", "git asks for your HTTPS password every time (no credential helper set)", FIX_RUN)
+        return Outcome(
+            "info",
+            "git has no password store for HTTPS remotes here; SSH remotes are not affected",
+            credhelper.install_hint(ctx.platform),
+            credhelper.DOCS,
+        )
+
+    def reach(host: GitHost) -> Callable[[], Outcome]:
+        def check() -> Outcome:
+            if ctx.offline:
+                return Outcome("skipped", f"{host.host} not tried (--offline)")
+            if found is None:
+                return Outcome("skipped", "no SSH key yet (see git.ssh.key)")
+            if not sshkeys.host_known(ctx, host.host, host.port):
+                return sshaccess.unknown_host_key(ctx, host)
+            return sshaccess.describe(ctx, host, found, sshprobe.probe(ctx, host))
+
+        return check
+
+    return [
+        Check("git.ssh.key", NAME, key),
+        Check("git.ssh.agent", NAME, agent),
+        Check("git.ssh.config", NAME, config),
+        Check("git.credentials", NAME, with_git(credentials)),
+        *(Check(f"git.host.{h.host}", NAME, with_git(reach(h))) for h in hosts),
     ]
 
 
