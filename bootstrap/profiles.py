@@ -112,7 +112,7 @@ def resolve(
             if path.stem == name:
                 return path
     names = [info.name for info in available(paths)]
-    siblings = [p.stem for p in _team_files(team_dir or paths.teams / team)] if (team or team_dir) else []
+    siblings = [p.stem for p in _team_files(team_dir or paths.teams / str(team))] if (team or team_dir) else []
     hint = did_you_mean(ref, siblings + names)
     raise UnknownProfile(
         f"there is no profile named '{ref}' ({hint}known: {', '.join(names)}); see `bootstrap profile list`"
