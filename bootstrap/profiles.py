@@ -86,11 +86,13 @@ def resolve(
     near: Optional[Path] = None,
     team: Optional[str] = None,
     team_dir: Optional[Path] = None,
+    referrer: Optional[Path] = None,
 ) -> Path:
     """The file a profile name stands for.
 
     Order: a path (relative to the profile that names it), a profile of the same team, a
-    built-in, a user profile, TEAM/NAME.
+    built-in, a user profile, TEAM/NAME. A team profile never extends itself by its own name:
+    `acme/analyst` saying `extends: [analyst]` means the built-in role.
     """
     if looks_like_path(ref):
         candidate = paths.home / ref[2:] if ref.startswith("~/") else Path(ref)
@@ -99,7 +101,7 @@ def resolve(
         return candidate
     if (team or team_dir) and "/" not in ref:
         for path in _team_files(team_dir or paths.teams / str(team)):
-            if path.stem == ref:
+            if path.stem == ref and (referrer is None or path.resolve() != referrer.resolve()):
                 return path
     if "/" not in ref:
         for folder in (builtin_profiles(), paths.user_profiles):
@@ -473,7 +475,7 @@ def _load_chain(
     team_dir = local_team if team is None and local_team is not None and _inside(path, local_team) else None
     for index, parent in enumerate(located.data.get("extends", [])):
         try:
-            parent_path = resolve(parent, paths, near=path.parent, team=team, team_dir=team_dir)
+            parent_path = resolve(parent, paths, near=path.parent, team=team, team_dir=team_dir, referrer=path)
         except UserError as exc:
             raise UserError(f"{located.where(('extends', index))}: cannot extend '{parent}': {exc}") from None
         if not parent_path.is_file():

@@ -323,16 +323,17 @@ def test_add_refuses_clear_mistakes_and_remove_forgets_everything(repo: TeamRepo
 def test_new_team_repository_validates_publishes_and_installs(tmp_path: Path, home: Path, answers: Path) -> None:
     need("git")
     folder = tmp_path / "acme-profiles"
-    made = bootstrap("profile", "new", str(folder), "--team", "acme", "--role", "analyst", "--profile-name", "eng")
+    made = bootstrap("profile", "new", str(folder), "--team", "acme", "--role", "analyst")
     assert made.returncode == 0, made.stderr
-    assert "--profile-source" in made.stdout and "--profile acme/eng" in made.stdout
+    assert "--profile-source" in made.stdout and "--profile acme/analyst" in made.stdout
     readme = (folder / "README.md").read_text()
-    assert "curl -fsSL" in readme and "--profile acme/eng" in readme
+    assert "curl -fsSL" in readme and "--profile acme/analyst" in readme
     assert "bootstrap profile validate ." in (folder / ".github" / "workflows" / "validate.yml").read_text()
     assert "bootstrap profile validate" in (folder / ".pre-commit-config.yaml").read_text()
     checked = bootstrap("profile", "validate", str(folder))
     assert checked.returncode == 0, checked.stderr
-    assert bootstrap("profile", "validate", str(folder / "profiles" / "eng.yaml")).returncode == 0
+    # the profile is named after the role it extends: that is the built-in role, not itself
+    assert bootstrap("profile", "validate", str(folder / "profiles" / "analyst.yaml")).returncode == 0
 
     team = TeamRepo(tmp_path, "published")
     for path in folder.rglob("*"):
@@ -342,10 +343,11 @@ def test_new_team_repository_validates_publishes_and_installs(tmp_path: Path, ho
             target.write_bytes(path.read_bytes())
     team.commit({})
     assert bootstrap("profile", "add", team.url, "--name", "acme", "--yes").returncode == 0
-    assert sorted(i.split()[0] for i in bootstrap("profile", "list").stdout.splitlines() if "team" in i) == ["acme/eng"]
-    result = run(answers)
+    listed = bootstrap("profile", "list").stdout.splitlines()
+    assert sorted(i.split()[0] for i in listed if " team " in i) == ["acme/analyst"]
+    result = bootstrap("run", "--profile", "acme/analyst", "--yes", "--answers", str(answers))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert bootstrap("doctor", "--profile", "acme/eng").returncode == 0
+    assert bootstrap("doctor", "--profile", "acme/analyst").returncode == 0
 
     again = bootstrap("profile", "new", str(folder))
     assert again.returncode == 2 and "not empty" in again.stderr
