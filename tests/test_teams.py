@@ -353,3 +353,18 @@ def test_new_team_repository_validates_publishes_and_installs(tmp_path: Path, ho
     assert again.returncode == 2 and "not empty" in again.stderr
     unknown_role = bootstrap("profile", "new", str(tmp_path / "x"), "--role", "analist")
     assert unknown_role.returncode == 2 and "did you mean 'analyst'" in unknown_role.stderr
+
+
+def test_a_symbolic_link_in_a_team_repository_never_reaches_outside(tmp_path: Path, home: Path) -> None:
+    need("git")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("schema: 1\ndescription: private-key-material\n")
+    team = TeamRepo(tmp_path)
+    (team.work / "profiles").mkdir()
+    (team.work / "profiles" / "leak.yaml").symlink_to(secret)
+    team.commit({"profiles/eng.yaml": "schema: 1\nextends: [base]\n"})
+    assert bootstrap("profile", "add", team.url).returncode == 0
+    checked_out = data_dir(home) / "teams" / "acme" / "profiles" / "leak.yaml"
+    assert not checked_out.is_symlink()
+    assert checked_out.read_text() == str(secret)
+    assert "private-key-material" not in bootstrap("profile", "list").stdout
