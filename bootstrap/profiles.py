@@ -114,8 +114,10 @@ def resolve(
             if path.stem == name:
                 return path
     names = [info.name for info in available(paths)]
-    siblings = [p.stem for p in _team_files(team_dir or paths.teams / str(team))] if (team or team_dir) else []
-    hint = did_you_mean(ref, siblings + names)
+    siblings = list(_team_files(team_dir or paths.teams / str(team))) if (team or team_dir) else []
+    if referrer is not None and any(p.stem == ref and p.resolve() == referrer.resolve() for p in siblings):
+        raise UnknownProfile("a profile cannot extend itself; name the role or profile it builds on")
+    hint = did_you_mean(ref, [p.stem for p in siblings] + names)
     raise UnknownProfile(
         f"there is no profile named '{ref}' ({hint}known: {', '.join(names)}); see `bootstrap profile list`"
     )
