@@ -59,8 +59,9 @@ def read_all(paths: Paths) -> dict[str, TeamSource]:
             for name, e in data.items()
         }
     except (ValueError, KeyError, AttributeError, TypeError):
+        shown = str(paths.team_sources).replace(str(paths.home), "~", 1)
         raise UserError(
-            f"{paths.team_sources} is damaged; move it away and add your teams again with `bootstrap profile add`"
+            f"{shown} is damaged; move it away and add your teams again with `bootstrap profile add`"
         ) from None
 
 

@@ -368,3 +368,25 @@ def test_a_symbolic_link_in_a_team_repository_never_reaches_outside(tmp_path: Pa
     assert not checked_out.is_symlink()
     assert checked_out.read_text() == str(secret)
     assert "private-key-material" not in bootstrap("profile", "list").stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "name"),
+    [
+        ("https://github.com/acme/data-profiles.git", "git", "data-profiles"),
+        ("git@github.com:acme/Data_Profiles.git", "git", "data_profiles"),
+        ("ssh://git@git.example.com:2222/acme/profiles", "git", "profiles"),
+        ("https://example.com/teams/acme.yaml?token=x", "file", "acme"),
+        ("file:///srv/git/acme.git/", "git", "acme"),
+    ],
+)
+def test_kind_and_default_team_name(source: str, kind: str, name: str) -> None:
+    from bootstrap import sources
+
+    assert sources.kind_of(source) == kind
+    assert sources.default_name(source) == name
+
+
+def test_a_source_that_is_none_of_the_kinds_is_bad_input(tmp_path: Path) -> None:
+    result = bootstrap("profile", "add", str(tmp_path / "missing-folder"))
+    assert result.returncode == 2 and "is not a git URL" in result.stderr
