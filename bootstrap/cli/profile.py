@@ -1,15 +1,18 @@
-"""`bootstrap profile ...`: list, show, validate and describe profiles."""
+"""`bootstrap profile ...`: list, show and validate profiles; add, update, trust and remove team sources; scaffold a team repository."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from bootstrap.cli.options import context
 from bootstrap.errors import UserError
+
+if TYPE_CHECKING:
+    from bootstrap.context import Context
 
 app = typer.Typer(
     help="List, show, validate and describe profiles; add, update, trust and remove team sources.",
@@ -94,11 +97,10 @@ TrustOpt = typer.Option(
 )
 
 
-def _confirm(ctx: object, question: str, yes: bool) -> bool:
-    from bootstrap.context import Context
+def _confirm(ctx: Context, question: str, yes: bool) -> bool:
+    """Ask on a terminal; --yes or no terminal means go ahead (no command here trusts by itself)."""
     from bootstrap.prompts import TerminalPrompter
 
-    assert isinstance(ctx, Context)
     if yes or not ctx.interactive:
         return True
     return TerminalPrompter().confirm(question, default=True)
@@ -143,7 +145,7 @@ def profile_add(
 
 @app.command("update")
 def profile_update(
-    team: Optional[str] = typer.Argument(None, metavar="[TEAM]", help="The team to update (default: every team)."),
+    team: Optional[str] = typer.Argument(None, metavar="TEAM", help="The team to update (default: every team)."),
     yes: bool = YesOpt,
     trust_now: bool = TrustOpt,
 ) -> None:
