@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from tests.conftest import bootstrap, need
@@ -390,3 +393,42 @@ def test_kind_and_default_team_name(source: str, kind: str, name: str) -> None:
 def test_a_source_that_is_none_of_the_kinds_is_bad_input(tmp_path: Path) -> None:
     result = bootstrap("profile", "add", str(tmp_path / "missing-folder"))
     assert result.returncode == 2 and "is not a git URL" in result.stderr
+
+
+def _terminal(*args: str) -> pexpect.spawn:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    return pexpect.spawn(
+        sys.executable, ["-m", "bootstrap", *args], env=env, encoding="utf-8", timeout=60, dimensions=(40, 120)
+    )
+
+
+@pytest.mark.slow
+def test_on_a_terminal_update_and_trust_ask_first(repo: TeamRepo, home: Path) -> None:
+    assert bootstrap("profile", "add", repo.url).returncode == 0
+    old = pin(home)
+    new = repo.commit({"profiles/eng.yaml": ENG.format(team="data", mark="tty")})
+
+    child = _terminal("profile", "update", "acme")
+    child.expect("acme.team")
+    child.expect("Use this version of team 'acme'")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert pin(home) == old
+
+    child = _terminal("profile", "update", "acme")
+    child.expect("Use this version of team 'acme'")
+    child.send("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and pin(home) == new
+
+    child = _terminal("profile", "trust", "acme")
+    child.expect('echo tty >> "\\$HOME/canary"')
+    child.expect("Allow exactly these commands to run")
+    child.send("n")
+    child.expect("Not trusted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert not (data_dir(home) / "trust.json").exists()
