@@ -45,7 +45,8 @@ def install_line(spec: Spec) -> str:
 def _profile(spec: Spec) -> str:
     return f"""\
 # The {spec.team} team's {spec.role} setup. Check it with: bootstrap profile validate .
-# Format: https://json-schema.org output of `bootstrap profile schema`; see docs/profiles.md.
+# Format: docs/profiles.md in bootstrap's repository; `bootstrap profile schema` prints the
+# JSON Schema for editors.
 schema: 1
 name: {spec.profile}
 description: The {spec.team} team's setup for {spec.role}s
