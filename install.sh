@@ -1,7 +1,10 @@
 #!/bin/sh
-# Installs, updates or removes the `bootstrap` command for the current user, from this folder.
+# Installs, updates or removes the `bootstrap` command for the current user, from this folder
+# or, fetched on its own, from a package URL:
 #
 #   ./install.sh [--no-run] [--uninstall] [--help] [OPTIONS FOR `bootstrap run`...]
+#   curl -fsSL URL/install.sh | sh -s -- --package GIT_OR_ARCHIVE_URL \
+#       [--profile-source TEAM_REPO_URL --profile TEAM/NAME] [--trust] [OPTIONS...]
 #
 # Plain POSIX sh: it runs before anything else on the laptop is set up (macOS and Linux).
 # Nothing here needs sudo: bootstrap lives in its own Python environment in the user's data
@@ -87,6 +90,13 @@ What it does:
      change, and sets up git and the rest of your role's tools.
 
 Options:
+  --package URL          Where to get bootstrap from: a git URL or an archive URL (.tar.gz,
+                         .zip, .whl), or a folder. Needed when install.sh was downloaded on
+                         its own (curl -fsSL URL | sh -s -- --package URL ...).
+  --profile-source URL   Add a team's profiles (a git repository or a .yaml file URL) before
+                         the setup; use with --profile TEAM/NAME. Nothing from the team runs
+                         until you allow its commands (bootstrap profile trust TEAM).
+  --trust                Also allow the team's commands as fetched (for CI images).
   --no-run      Only install or update; do not start \`bootstrap run\`.
   --uninstall   Remove bootstrap's Python environment and the ~/.local/bin/bootstrap link.
                 If bootstrap changed files on this computer, it first offers to put them
@@ -95,7 +105,8 @@ Options:
 
 Any other option is passed on to \`bootstrap run\`, for example:
   ./install.sh --yes --profile analyst --answers answers.yaml
-    --profile NAME   your role: analyst, data-engineer, data-scientist or base
+    --profile NAME   your role: analyst, data-engineer, data-scientist or base,
+                     or TEAM/NAME for a team's profile (with --profile-source)
     --answers FILE   a YAML file with your answers (name: ..., email: ...)
     --yes            never ask: use the answers given and make the changes
 After installing, \`bootstrap run --help\` lists them all.
@@ -107,7 +118,15 @@ EOF
 run=1
 uninstall=0
 passed=0
+package=''
+profile_source=''
+trust=0
+team_profile=''
 count=$#
+# An option's value: the rest of --opt=VALUE, or the next argument.
+need_value() {
+    [ "$count" -gt 0 ] || die "$1 needs a value (see ./install.sh --help)."
+}
 while [ "$count" -gt 0 ]; do
     arg=$1
     shift
@@ -115,6 +134,37 @@ while [ "$count" -gt 0 ]; do
     case $arg in
         --no-run) run=0 ;;
         --uninstall) uninstall=1 ;;
+        --trust) trust=1 ;;
+        --package=*) package=${arg#--package=} ;;
+        --package)
+            need_value "$arg"
+            package=$1
+            shift
+            count=$((count - 1))
+            ;;
+        --profile-source=*) profile_source=${arg#--profile-source=} ;;
+        --profile-source)
+            need_value "$arg"
+            profile_source=$1
+            shift
+            count=$((count - 1))
+            ;;
+        --profile=*/*)
+            team_profile=${arg#*=}
+            set -- "$@" "$arg"
+            passed=$((passed + 1))
+            ;;
+        --profile | -p)
+            # passed on to `bootstrap run`; a TEAM/NAME also names the team to add
+            need_value "$arg"
+            case $1 in
+                */*) team_profile=$1 ;;
+            esac
+            set -- "$@" "$arg" "$1"
+            shift
+            count=$((count - 1))
+            passed=$((passed + 2))
+            ;;
         -h | --help)
             usage
             exit 0
@@ -140,6 +190,15 @@ if [ "$uninstall" = 1 ] && [ "$passed" -gt 0 ]; then
 fi
 if [ "$run" = 0 ] && [ "$passed" -gt 0 ]; then
     die "the options $* are for \`bootstrap run\`, which --no-run skips; drop --no-run, or drop those options."
+fi
+if [ -n "$profile_source" ] && [ -z "$team_profile" ]; then
+    die "--profile-source needs --profile TEAM/NAME, the team's profile to set up (the team's README names it)."
+fi
+if [ "$trust" = 1 ] && [ -z "$profile_source" ]; then
+    die "--trust goes with --profile-source (it allows that team's commands); add --profile-source URL, or drop --trust."
+fi
+if [ "$uninstall" = 1 ] && { [ -n "$profile_source" ] || [ -n "$package" ]; }; then
+    die "--uninstall takes no other options; run ./install.sh --uninstall on its own."
 fi
 if [ -n "${SUDO_USER:-}" ] && [ "$(id -u 2>/dev/null || true)" = 0 ]; then
     die "do not run install.sh with sudo: it installs into your own home folder; run ./install.sh as $SUDO_USER, without sudo."
@@ -299,15 +358,29 @@ if [ -z "$python" ]; then
     exit 1
 fi
 
-# --- install: this folder -----------------------------------------------------------------
+# --- install: what to install -------------------------------------------------------------
 
-case $0 in
-    */*) here=${0%/*} ;;
-    *) here=. ;;
-esac
-checkout=$(CDPATH='' cd -- "$here" && pwd -P) || die "cannot find the folder install.sh is in; run it from the bootstrap repository: cd bootstrap && ./install.sh"
-if [ ! -f "$checkout/pyproject.toml" ] || [ ! -f "$checkout/bootstrap/__init__.py" ]; then
-    die "$(tilde "$checkout") is not the bootstrap repository; run install.sh from inside it: cd bootstrap && ./install.sh"
+# pip's name for the package: a folder, git+URL for a repository, or the archive's URL.
+if [ -n "$package" ]; then
+    case $package in
+        git+* | *.tar.gz | *.tgz | *.zip | *.whl | *.tar.bz2) spec=$package ;;
+        *://* | *@*:*) spec="git+$package" ;;
+        *)
+            [ -f "$package/pyproject.toml" ] || die "--package $package is neither a URL nor a folder holding bootstrap; give a git URL, an archive URL or the bootstrap folder."
+            spec=$(CDPATH='' cd -- "$package" && pwd -P) || die "cannot open the folder $package; check --package."
+            ;;
+    esac
+    shown_spec=$(tilde "$spec")
+else
+    case $0 in
+        */*) here=${0%/*} ;;
+        *) here=. ;;
+    esac
+    spec=$(CDPATH='' cd -- "$here" 2>/dev/null && pwd -P) || spec=''
+    if [ -z "$spec" ] || [ ! -f "$spec/pyproject.toml" ] || [ ! -f "$spec/bootstrap/__init__.py" ]; then
+        die "install.sh is not inside the bootstrap repository, so it needs to be told where to get bootstrap: add --package URL (a git URL or an archive URL), or run it from the repository: cd bootstrap && ./install.sh"
+    fi
+    shown_spec=$(tilde "$spec")
 fi
 
 # Fail before the slow part when the link cannot be made.
@@ -361,14 +434,14 @@ if [ -x "$target" ]; then
     old=$("$target" --version 2>/dev/null) || old=''
 fi
 if [ -n "$old" ]; then
-    say "Updating ${old#bootstrap } in $(tilde "$venv") from $(tilde "$checkout") ..."
+    say "Updating ${old#bootstrap } in $(tilde "$venv") from $shown_spec ..."
 else
     say "Installing bootstrap into $(tilde "$venv") ..."
 fi
 # A folder is always rebuilt and reinstalled by pip, even at the same version number, so edited
 # code is picked up. PIP_USER=0: a `user = true` pip setting would refuse to install into a venv.
-PIP_USER=0 PIP_ROOT_USER_ACTION=ignore "$venv/bin/python" -m pip install --upgrade --disable-pip-version-check --quiet "$checkout" ||
-    die "pip could not install bootstrap from $(tilde "$checkout") (its messages are above); check your network or proxy settings, then run ./install.sh again."
+PIP_USER=0 PIP_ROOT_USER_ACTION=ignore "$venv/bin/python" -m pip install --upgrade --disable-pip-version-check --quiet "$spec" ||
+    die "pip could not install bootstrap from $shown_spec (its messages are above); check --package, your network or proxy settings, then run ./install.sh again."
 new=$("$target" --version) || die "bootstrap was installed into $(tilde "$venv") but does not start (see above); run ./install.sh again, and if that fails, ./install.sh --uninstall first."
 say "Installed $new"
 
@@ -395,6 +468,22 @@ case ":$PATH:" in
     *":$bindir:"*) fresh_terminal=0 ;;
     *) fresh_terminal=1 ;;
 esac
+
+# --- the team's profiles ------------------------------------------------------------------
+
+if [ -n "$profile_source" ]; then
+    team=${team_profile%%/*}
+    if [ -d "$data/teams/$team" ]; then
+        # A re-run keeps the pinned version: moving it is the user's call, after seeing the changes.
+        say "Team '$team' is already added; to get its newest profiles: bootstrap profile update $team"
+    else
+        if [ "$trust" = 1 ]; then
+            "$target" profile add "$profile_source" --name "$team" --yes --trust || die "could not add the team's profiles from $profile_source (see above); check the URL, then run install.sh again."
+        else
+            "$target" profile add "$profile_source" --name "$team" --yes || die "could not add the team's profiles from $profile_source (see above); check the URL, then run install.sh again."
+        fi
+    fi
+fi
 
 if [ "$run" = 0 ]; then
     if [ "$fresh_terminal" = 1 ]; then

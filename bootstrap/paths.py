@@ -45,6 +45,21 @@ class Paths:
         return self.data / "teams"
 
     @property
+    def team_sources(self) -> Path:
+        """Where each team's profiles come from and the commit (or content hash) they are pinned to."""
+        return self.data / "team-sources.json"
+
+    @property
+    def trust(self) -> Path:
+        """Hashes of the commands the user has reviewed and allowed, per team or profile file."""
+        return self.data / "trust.json"
+
+    @property
+    def commands_done(self) -> Path:
+        """Which trusted commands without an `unless` check have run (they run once)."""
+        return self.state / "commands-done.json"
+
+    @property
     def venv(self) -> Path:
         return self.data / "venv"
 

@@ -40,9 +40,15 @@ class ProfileInfo:
 
 
 def _team_files(team_dir: Path) -> list[Path]:
-    found = [p for p in sorted(team_dir.glob("*")) if p.suffix in YAML_SUFFIXES]
-    found += [p for p in sorted((team_dir / "profiles").glob("*")) if p.suffix in YAML_SUFFIXES]
+    # dotfiles at a team repository's root (.pre-commit-config.yaml) are tooling, not profiles
+    found = [p for p in sorted(team_dir.glob("*")) if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")]
+    found += [
+        p for p in sorted((team_dir / "profiles").glob("*")) if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
+    ]
     return found
+
+
+team_files = _team_files
 
 
 def available(paths: Paths) -> list[ProfileInfo]:
@@ -50,7 +56,7 @@ def available(paths: Paths) -> list[ProfileInfo]:
     infos = [ProfileInfo(p.stem, "built-in", p) for p in _yaml_files(builtin_profiles())]
     infos += [ProfileInfo(p.stem, "user", p) for p in _yaml_files(paths.user_profiles)]
     if paths.teams.is_dir():
-        for team in sorted(p for p in paths.teams.iterdir() if p.is_dir()):
+        for team in sorted(p for p in paths.teams.iterdir() if p.is_dir() and not p.name.startswith(".")):
             infos += [ProfileInfo(f"{team.name}/{p.stem}", "team", p) for p in _team_files(team)]
     return infos
 
@@ -73,20 +79,29 @@ def looks_like_path(ref: str) -> bool:
     return ref.endswith(YAML_SUFFIXES) or ref.startswith((".", "/", "~"))
 
 
-def resolve(ref: str, paths: Paths, *, near: Optional[Path] = None, team: Optional[str] = None) -> Path:
+def resolve(
+    ref: str,
+    paths: Paths,
+    *,
+    near: Optional[Path] = None,
+    team: Optional[str] = None,
+    team_dir: Optional[Path] = None,
+    referrer: Optional[Path] = None,
+) -> Path:
     """The file a profile name stands for.
 
     Order: a path (relative to the profile that names it), a profile of the same team, a
-    built-in, a user profile, TEAM/NAME.
+    built-in, a user profile, TEAM/NAME. A team profile never extends itself by its own name:
+    `acme/analyst` saying `extends: [analyst]` means the built-in role.
     """
     if looks_like_path(ref):
         candidate = paths.home / ref[2:] if ref.startswith("~/") else Path(ref)
         if not candidate.is_absolute() and near is not None:
             candidate = near / candidate
         return candidate
-    if team and "/" not in ref:
-        for path in _team_files(paths.teams / team):
-            if path.stem == ref:
+    if (team or team_dir) and "/" not in ref:
+        for path in _team_files(team_dir or paths.teams / str(team)):
+            if path.stem == ref and (referrer is None or path.resolve() != referrer.resolve()):
                 return path
     if "/" not in ref:
         for folder in (builtin_profiles(), paths.user_profiles):
@@ -99,7 +114,10 @@ def resolve(ref: str, paths: Paths, *, near: Optional[Path] = None, team: Option
             if path.stem == name:
                 return path
     names = [info.name for info in available(paths)]
-    hint = did_you_mean(ref, names)
+    siblings = list(_team_files(team_dir or paths.teams / str(team))) if (team or team_dir) else []
+    if referrer is not None and any(p.stem == ref and p.resolve() == referrer.resolve() for p in siblings):
+        raise UnknownProfile("a profile cannot extend itself; name the role or profile it builds on")
+    hint = did_you_mean(ref, [p.stem for p in siblings] + names)
     raise UnknownProfile(
         f"there is no profile named '{ref}' ({hint}known: {', '.join(names)}); see `bootstrap profile list`"
     )
@@ -403,12 +421,16 @@ def _shown(path: Path, paths: Paths) -> str:
     return "~" + text[len(home) :] if text == home or text.startswith(home + "/") else text
 
 
-def load(ref: str, paths: Paths) -> Loaded:
-    """Load a profile by name or path, with everything it extends."""
+def load(ref: str, paths: Paths, *, local_team: Optional[Path] = None) -> Loaded:
+    """Load a profile by name or path, with everything it extends.
+
+    local_team: a team repository's checkout (as `profile validate` sees it in the team's CI),
+    whose profiles extend each other by name as they will once the team is added.
+    """
     path = resolve(ref, paths, near=Path.cwd())
     if not path.exists():
         raise UnknownProfile(f"there is no profile file {_shown(path, paths)}; check the path")
-    data, origins, chain = _load_chain(path, paths, ())
+    data, origins, chain = _load_chain(path, paths, (), local_team)
     from pydantic import ValidationError
 
     from bootstrap.schema import Profile
@@ -441,7 +463,9 @@ class _Circle(UserError):
         self.start = start
 
 
-def _load_chain(path: Path, paths: Paths, seen: tuple[Path, ...]) -> tuple[dict[str, Any], Origins, tuple[str, ...]]:
+def _load_chain(
+    path: Path, paths: Paths, seen: tuple[Path, ...], local_team: Optional[Path] = None
+) -> tuple[dict[str, Any], Origins, tuple[str, ...]]:
     shown = _shown(path, paths)
     located = yamlpos.load(path, shown)
     _validate_file(located)
@@ -450,9 +474,10 @@ def _load_chain(path: Path, paths: Paths, seen: tuple[Path, ...]) -> tuple[dict[
     origins: Origins = {}
     chain: tuple[str, ...] = ()
     team = _team_of(path, paths)
+    team_dir = local_team if team is None and local_team is not None and _inside(path, local_team) else None
     for index, parent in enumerate(located.data.get("extends", [])):
         try:
-            parent_path = resolve(parent, paths, near=path.parent, team=team)
+            parent_path = resolve(parent, paths, near=path.parent, team=team, team_dir=team_dir, referrer=path)
         except UserError as exc:
             raise UserError(f"{located.where(('extends', index))}: cannot extend '{parent}': {exc}") from None
         if not parent_path.is_file():
@@ -462,7 +487,7 @@ def _load_chain(path: Path, paths: Paths, seen: tuple[Path, ...]) -> tuple[dict[
             if parent_path.resolve() in trail:
                 start = trail.index(parent_path.resolve())
                 raise _Circle(parent_path.resolve(), [_shown(p, paths) for p in (*trail[start:], parent_path)])
-            pdata, porigins, pchain = _load_chain(parent_path, paths, trail)
+            pdata, porigins, pchain = _load_chain(parent_path, paths, trail, local_team)
         except _Circle as circle:
             if circle.start != path.resolve():
                 raise
@@ -477,6 +502,14 @@ def _load_chain(path: Path, paths: Paths, seen: tuple[Path, ...]) -> tuple[dict[
         origins = {loc: w for loc, w in origins.items() if loc[:1] != (own,)}
     data, origins = merge(data, origins, located.data, own_origins, top=True)
     return data, origins, (*chain, shown)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _strings(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:

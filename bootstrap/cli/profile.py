@@ -1,16 +1,24 @@
-"""`bootstrap profile ...`: list, show, validate and describe profiles."""
+"""`bootstrap profile ...`: list, show and validate profiles; add, update, trust and remove team sources; scaffold a team repository."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from bootstrap.cli.options import context
 from bootstrap.errors import UserError
 
-app = typer.Typer(help="List, show, validate and describe profiles.", no_args_is_help=True, rich_markup_mode=None)
+if TYPE_CHECKING:
+    from bootstrap.context import Context
+
+app = typer.Typer(
+    help="List, show, validate and describe profiles; add, update, trust and remove team sources.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 @app.command("list")
@@ -46,24 +54,27 @@ def profile_show(
 
 
 @app.command("validate")
-def profile_validate(paths: list[Path] = typer.Argument(..., metavar="PATH..", help="Profile files to check.")) -> None:
-    """Check profile files: schema, extends, answers used. Prints file:line for each problem."""
-    from bootstrap import profiles
+def profile_validate(
+    paths: list[Path] = typer.Argument(
+        ..., metavar="PATH..", help="Profile files, or team repository folders (every profile in them)."
+    ),
+) -> None:
+    """Check profiles as a team's CI would: schema, extends (unknown parents, circles), answers
+    used in templates, secret reference syntax. Prints file:line for each problem; exit 2 if any.
+
+    Profiles in a team repository extend each other by name, as they will once the team is added.
+    """
+    from bootstrap import validate
 
     ctx = context()
     bad = 0
-    for path in paths:
-        try:
-            profiles.load(str(path) if profiles.looks_like_path(str(path)) else f"./{path}", ctx.paths)
-        except profiles.ProfileErrors as exc:
-            bad += 1
-            for line in exc.lines:
-                print(line, file=sys.stderr)
-        except UserError as exc:
-            bad += 1
-            print(exc, file=sys.stderr)
-        else:
-            print(f"{path}: ok")
+    for checked in validate.run(paths, ctx.paths):
+        if checked.ok:
+            print(f"{checked.path}: ok")
+            continue
+        bad += 1
+        for line in checked.problems:
+            print(line, file=sys.stderr)
     if bad:
         raise typer.Exit(2)
 
@@ -76,3 +87,195 @@ def profile_schema() -> None:
     from bootstrap.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
+
+
+# --- team sources ---------------------------------------------------------------------------
+
+YesOpt = typer.Option(False, "--yes", "-y", help="Do not ask. Never trusts commands: that takes --trust.")
+TrustOpt = typer.Option(
+    False, "--trust", help="Also trust the team's commands as fetched (for CI images; they are still shown)."
+)
+
+
+def _confirm(ctx: Context, question: str, yes: bool) -> bool:
+    """Ask on a terminal; --yes or no terminal means go ahead (no command here trusts by itself)."""
+    from bootstrap.prompts import TerminalPrompter
+
+    if yes or not ctx.interactive:
+        return True
+    return TerminalPrompter().confirm(question, default=True)
+
+
+@app.command("add")
+def profile_add(
+    source: str = typer.Argument(
+        ..., metavar="SOURCE", help="A git URL (https, ssh, file://), a local repository, or a .yaml profile URL/file."
+    ),
+    name: Optional[str] = typer.Option(None, "--name", metavar="TEAM", help="The team's name (default: from SOURCE)."),
+    ref: Optional[str] = typer.Option(
+        None, "--ref", metavar="REF", help="Branch, tag or commit (default: the default branch)."
+    ),
+    yes: bool = YesOpt,
+    trust_now: bool = TrustOpt,
+) -> None:
+    """Add a team's profiles, pinned to the commit fetched; they are then TEAM/NAME.
+
+    Nothing from the team runs: its `commands:` are shown and wait for `bootstrap profile trust TEAM`.
+    """
+    from bootstrap import profiles, render_teams, sources, trust
+
+    ctx = context()
+    fetched = sources.fetch_new(ctx, source, name, ref)
+    try:
+        render_teams.fetched(ctx.console, fetched)
+        if not _confirm(ctx, f"Add team '{fetched.name}'?", yes):
+            fetched.discard()
+            ctx.console.print("Nothing was added.", markup=False)
+            return
+        added = sources.install(ctx, fetched)
+    except BaseException:
+        fetched.discard()
+        raise
+    team_source = trust.team_source(ctx.paths, added.name)
+    if trust_now and team_source.commands:
+        trust.record(ctx.paths, team_source, added.pin)
+    names = [i.name for i in profiles.available(ctx.paths) if i.kind == "team" and i.name.startswith(f"{added.name}/")]
+    render_teams.added(ctx.console, added, names, trust_now, bool(team_source.commands))
+
+
+@app.command("update")
+def profile_update(
+    team: Optional[str] = typer.Argument(None, metavar="TEAM", help="The team to update (default: every team)."),
+    yes: bool = YesOpt,
+    trust_now: bool = TrustOpt,
+) -> None:
+    """Fetch a team's profiles, show what changed, and move the pin when you agree (or --yes).
+
+    Changed commands need `bootstrap profile trust TEAM` again before they run.
+    """
+    from bootstrap import render_teams, sources, trust
+    from bootstrap.errors import Failure
+
+    ctx = context()
+    names = [team] if team else sorted(sources.read_all(ctx.paths))
+    if not names:
+        ctx.console.print("No team is added yet: bootstrap profile add URL", markup=False)
+        return
+    declined = []
+    for name in names:
+        found = sources.fetch_update(ctx, name)
+        render_teams.update(ctx.console, found)
+        if not found.changed:
+            continue
+        if not yes and not ctx.interactive:
+            declined.append(name)
+            continue
+        if not _confirm(ctx, f"Use this version of team '{name}'?", yes):
+            declined.append(name)
+            continue
+        moved = sources.apply_update(ctx, found)
+        current = trust.team_source(ctx.paths, name)
+        if trust_now and current.commands:
+            trust.record(ctx.paths, current, moved.pin)
+        ctx.console.print(f"Team '{name}' now uses {moved.pin[:12]}.", style="green", markup=False)
+    if declined:
+        raise Failure(
+            f"not updated: {', '.join(declined)} (still on the pinned version); "
+            f"to use the new version run `bootstrap profile update {declined[0]} --yes`"
+        )
+
+
+@app.command("remove")
+def profile_remove(
+    team: str = typer.Argument(..., metavar="TEAM", help="The team to remove."),
+    yes: bool = YesOpt,
+) -> None:
+    """Remove a team's profiles, pin and trust. Changes nothing that a run set up."""
+    from bootstrap import sources
+
+    ctx = context()
+    sources.get(ctx.paths, team) if not (ctx.paths.teams / team).exists() else None
+    if not _confirm(ctx, f"Remove team '{team}' and its profiles from this computer?", yes):
+        ctx.console.print("Nothing was removed.", markup=False)
+        return
+    folder = sources.remove(ctx, team)
+    ctx.console.print(f"Removed team '{team}' ({ctx.tilde(folder)}).", markup=False)
+
+
+@app.command("trust")
+def profile_trust(
+    name: str = typer.Argument(..., metavar="TEAM|FILE", help="An added team, or a profile file."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask (the commands are still shown)."),
+) -> None:
+    """Show every command of a team (or profile file) in full, and allow exactly these to run.
+
+    Any later change to them, however small, needs trusting again.
+    """
+    from bootstrap import render_teams, sources, trust
+
+    ctx = context()
+    source = trust.find(ctx.paths, name)
+    if not source.commands:
+        ctx.console.print(f"{name} has no commands; there is nothing to trust.", markup=False)
+        return
+    ctx.console.print(f"{name} runs these commands on your computer, as you:", markup=False)
+    render_teams.commands(ctx.console, source)
+    if not _confirm(ctx, "Allow exactly these commands to run?", yes):
+        ctx.console.print("Not trusted; they will not run.", markup=False)
+        return
+    pinned = sources.read_all(ctx.paths).get(source.key)
+    trust.record(ctx.paths, source, pinned.pin if pinned else None)
+    ctx.console.print(
+        f"Trusted {len(source.commands)} command(s) of {name}. They run with `bootstrap run` (or --only commands).",
+        style="green",
+        markup=False,
+    )
+
+
+@app.command("new")
+def profile_new(
+    folder: Path = typer.Argument(..., metavar="FOLDER", help="Where to create the team repository (new or empty)."),
+    team: Optional[str] = typer.Option(
+        None, "--team", metavar="TEAM", help="The team's name (default: the folder name)."
+    ),
+    role: str = typer.Option("data-engineer", "--role", metavar="ROLE", help="The built-in role the profile extends."),
+    profile: Optional[str] = typer.Option(
+        None, "--profile-name", metavar="NAME", help="The profile's name (default: ROLE)."
+    ),
+    repo_url: Optional[str] = typer.Option(
+        None, "--repo-url", metavar="URL", help="Where the team will publish the repository."
+    ),
+    package: str = typer.Option(
+        "", "--package", metavar="URL", help="Where install.sh gets bootstrap: a git URL or an archive URL."
+    ),
+    installer: str = typer.Option("", "--installer", metavar="URL", help="Where install.sh can be downloaded."),
+) -> None:
+    """Create a team repository: a profile extending ROLE, a README with the one-line install, and validation in pre-commit and CI."""
+    from bootstrap import profiles, scaffold, sources, validate
+
+    ctx = context()
+    profiles.resolve(role, ctx.paths)  # an unknown role fails here, with the known names
+    name = sources.check_name(team or sources.default_name(str(folder.resolve())))
+    spec = scaffold.Spec(
+        team=name,
+        profile=sources.check_name(profile or role),
+        role=role,
+        repo_url=repo_url or scaffold.PLACEHOLDER_REPO.format(team=name),
+        package=package or scaffold.PLACEHOLDER_PACKAGE,
+        installer=installer or scaffold.PLACEHOLDER_INSTALLER,
+    )
+    written = scaffold.create(folder, spec)
+    problems = [p for c in validate.run([folder], ctx.paths) for p in c.problems]
+    if problems:  # a bug in the scaffold: the promise is that it validates out of the box
+        raise UserError(problems[0])
+    for path in written:
+        ctx.console.print(f"  created {ctx.tilde(path)}", markup=False)
+    ctx.console.print(
+        f"Team repository ready; it validates. New hires run:\n  {scaffold.install_line(spec)}", markup=False
+    )
+    if not (package and installer and repo_url):
+        ctx.console.print(
+            "Replace the example.com addresses in README.md and .github/workflows/validate.yml "
+            "(or pass --repo-url, --package and --installer).",
+            markup=False,
+        )
