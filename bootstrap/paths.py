@@ -52,6 +52,11 @@ class Paths:
     def user_bin(self) -> Path:
         return self.home / ".local" / "bin"
 
+    @property
+    def shell(self) -> Path:
+        """The shell set-up that rc files source: env.sh, init.bash/zsh/fish, completions/."""
+        return self.config / "shell"
+
 
 def user_paths(home: Path) -> Paths:
     """Ask platformdirs (it honours XDG_* on Linux and the Library folders on macOS)."""
