@@ -177,6 +177,8 @@ def init_bash(setup: Setup) -> str:
     for tool in setup.tools:
         if tool.completer:
             action = f"complete -C {sq(tool.completer)} {sq(tool.name)}"
+            if tool.completer != tool.name:  # a missing completer prints an error on every TAB
+                action = f"{{ command -v {sq(tool.completer)} >/dev/null 2>&1 && {action}; }}"
         else:
             candidates = [Path(f) for f in tool.bash_files]
             if (tool.name, "bash") in setup.generated:

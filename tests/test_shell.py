@@ -39,14 +39,14 @@ def profile(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def stand_ins(tmp_path: Path) -> Path:
-    """`aws` and `terraform` present on PATH (fish completes only commands it can find).
+    """`aws`, `aws_completer` and `terraform` on PATH (fish completes only commands it finds).
 
     They stand in for the commands' presence only: what TAB offers for them is asked of the real
     aws_completer in the terminal test.
     """
     folder = tmp_path / "bin"
     folder.mkdir()
-    for name in ("aws", "terraform"):
+    for name in ("aws", "aws_completer", "terraform"):
         (folder / name).write_text("#!/bin/sh\nexit 0\n")
         (folder / name).chmod(0o755)
     return folder

@@ -31,6 +31,7 @@ SHELLS = ("bash", "zsh", "fish")
 CORE_TOOLS = ("git", "aws", "terraform")
 FIX_RUN = "bootstrap run --only shell"
 DOCS = "https://github.com/bootstrap-data/bootstrap/blob/main/docs/profiles.md#shell"
+AWS_CLI_DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 STARTUP_BUDGET_MS = 5
 STARTUP_RUNS = 5
 
@@ -465,6 +466,13 @@ def _completion_check(
             )
         if command in found:
             return ok(f"{shell} completes {command} on TAB")
+        if command == "aws" and shell == "bash" and ctx.runner.which("aws_completer") is None:
+            return Outcome(
+                "warning",
+                "bash cannot complete aws: the AWS CLI's aws_completer is not on PATH (some Linux packages leave it out)",
+                "install the AWS CLI v2 from AWS, then open a new terminal",
+                AWS_CLI_DOCS,
+            )
         return Outcome(
             "warning", f"{shell} does not complete {command} on TAB", f"{FIX_RUN}, then open a new terminal", DOCS
         )
