@@ -247,7 +247,12 @@ def init_zsh(setup: Setup) -> str:
         f"fpath=({folder} $fpath)",
         "if (( ! ${+functions[compdef]} )); then",
         "    autoload -Uz compinit",
-        '    compinit -i -d "${ZDOTDIR:-$HOME}/.zcompdump"',
+        "    () {",
+        "        setopt localoptions extendedglob",
+        '        local dump="${ZDOTDIR:-$HOME}/.zcompdump"',
+        "        # the full check (new completion files, unsafe folders) once a day; the saved dump otherwise",
+        '        if [[ -n $dump(#qN.mh-24) ]]; then compinit -C -d "$dump"; else compinit -i -d "$dump"; command touch "$dump"; fi',
+        "    }",
         "fi",
         "autoload -Uz _bootstrap && compdef _bootstrap bootstrap",
     ]

@@ -278,13 +278,15 @@ def _steps(ctx: Context, s: Setup, wanted: dict[Path, str], rcs: list[RcFile], n
 
 def _repair_steps(ctx: Context, shown: str, why: str, change: FileChange) -> list[Step]:
     def only_when_seen(applier: Applier) -> None:
-        # A person must see the diff of a hand-edited file: plan shows it, and so does a run on
-        # a terminal before it asks. Without a terminal nobody has seen it.
+        # A person must see the diff of a hand-edited file before it changes. Without a terminal
+        # nobody is watching; on one, the diff is printed here too, as `--yes` skips the preview.
         if not applier.ctx.interactive:
             raise Failure(
                 f"{shown}: {why}. See the repair with `bootstrap plan --only shell`, then run "
                 "`bootstrap run --only shell` in a terminal to confirm it"
             )
+        diff = files.unified_diff(shown, change.before, change.after)
+        applier.ctx.console.print(f"Repairing {shown}:\n{diff}", markup=False, highlight=False)
 
     return [
         Step(
