@@ -8,6 +8,7 @@ shells whether each completion is registered and how long they take to start.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ LEGACY_BLOCK = "path"  # what `bootstrap ensure-path` wrote before this componen
 SHELLS = ("bash", "zsh", "fish")
 CORE_TOOLS = ("git", "aws", "terraform")
 FIX_RUN = "bootstrap run --only shell"
-DOCS = "https://github.com/bootstrap-data/bootstrap/blob/main/docs/profiles.md#shell"
+DOCS = None  # the shell section of docs/profiles.md ships with the source, not at a stable URL
 AWS_CLI_DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 STARTUP_BUDGET_MS = 5
 STARTUP_RUNS = 3
@@ -203,7 +204,9 @@ def _drop_block(text: str, name: str) -> str:
 def rc_after(text: str, line: str, legacy: bool) -> str:
     """The rc text with our one-line block (and without the old PATH block in a login file)."""
     if legacy:
-        text = _drop_block(text, LEGACY_BLOCK)
+        # old PATH lines edited by hand are the person's now; they only repeat what env.sh does
+        with contextlib.suppress(files.DamagedBlock):
+            text = _drop_block(text, LEGACY_BLOCK)
     return files.with_block(text, BLOCK, [line], newline="\n")
 
 
@@ -332,9 +335,9 @@ def _repair_steps(ctx: Context, shown: str, why: str, change: FileChange) -> lis
 def _describe(s: Setup, names: list[str]) -> str:
     parts = ["PATH"]
     if s.env:
-        parts.append(f"{len(s.env)} variables")
+        parts.append(f"{len(s.env)} variable{'s' if len(s.env) != 1 else ''}")
     if s.aliases:
-        parts.append(f"{len(s.aliases)} aliases")
+        parts.append(f"{len(s.aliases)} alias{'es' if len(s.aliases) != 1 else ''}")
     if s.history:
         parts.append("history")
     parts.append("completion for " + ", ".join(["bootstrap", *(t.name for t in s.tools)]))
