@@ -303,7 +303,7 @@ def init_zsh(setup: Setup) -> str:
 
 def init_fish(setup: Setup) -> str:
     lines = [HEADER.format(rc="~/.config/fish/config.fish").rstrip("\n")]
-    folders = [*(_brew_dirs(setup)), *(str(p) for p in setup.path)]
+    folders = [*(str(p) for p in setup.path), *_brew_dirs(setup)]  # the order PATH ends up in
     for folder in reversed(folders):
         quoted = fish_path(setup, Path(folder))
         check = f"test -d {quoted}; and " if folder in _brew_dirs(setup) else ""
