@@ -95,6 +95,12 @@ def source_line(setup: Setup, target: Path) -> str:
     return f"if [ -r {quoted} ]; then . {quoted}; fi"
 
 
+def profile_line(setup: Setup, bash_target: Path, target: Path) -> str:
+    """~/.profile is read by sh and by bash: bash gets init.bash (interactive parts included)."""
+    bash, plain = sh_path(setup, bash_target), sh_path(setup, target)
+    return f'if [ -n "${{BASH_VERSION:-}}" ] && [ -r {bash} ]; then . {bash}; elif [ -r {plain} ]; then . {plain}; fi'
+
+
 def fish_source_line(setup: Setup, target: Path) -> str:
     quoted = fish_path(setup, target)
     return f"if test -r {quoted}; source {quoted}; end"

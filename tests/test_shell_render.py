@@ -127,3 +127,23 @@ def test_the_rc_line_reads_nothing_when_the_set_up_is_gone(tmp_path: Path, home:
         [need("bash"), "-c", line + "; echo $?"], capture_output=True, text=True, env={"HOME": str(home)}
     )
     assert result.stdout == "0\n" and result.stderr == ""  # a synced rc file on a computer without bootstrap
+
+
+def test_profile_line_gives_bash_the_interactive_set_up_and_sh_the_path(mac_like: Setup, home: Path) -> None:
+    line = shellinit.profile_line(mac_like, mac_like.file("init.bash"), mac_like.file("env.sh"))
+    profile = home / ".profile"
+    profile.write_text(f"# mine\n{line}\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "TERM": "dumb"}
+    sh = subprocess.run(
+        [need("sh"), "-c", '. "$HOME/.profile"; printf %s "$PATH"'], capture_output=True, text=True, env=env
+    )
+    assert sh.stdout.split(":")[0] == str(home / ".local/bin") and sh.stderr == ""
+    # a macOS Terminal: an interactive login bash that reads ~/.profile and never ~/.bashrc
+    bash = subprocess.run(
+        [need("bash"), "--rcfile", str(profile), "-i", "-c", "complete -p git; exit 0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=home,
+    )
+    assert bash.stdout == "complete -o bashdefault -o default -o nospace -F __bootstrap_complete git\n", bash.stderr

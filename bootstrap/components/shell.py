@@ -93,10 +93,13 @@ class RcFile:
     path: Path
     sources: Path
     fish: bool = False
+    bash_sources: Optional[Path] = None  # ~/.profile: bash reads init.bash from it, sh env.sh
 
     def line(self, s: Setup) -> str:
         if self.fish:
             return shellinit.fish_source_line(s, self.sources)
+        if self.bash_sources is not None:
+            return shellinit.profile_line(s, self.bash_sources, self.sources)
         return shellinit.source_line(s, self.sources)
 
 
@@ -114,8 +117,12 @@ def login_rc(ctx: Context, shell: str) -> RcFile:
     if shell == "fish":
         return RcFile("fish", fish_conf_d(ctx) / "bootstrap.fish", folder / "init.fish", fish=True)
     target = shellpath.login_file(ctx, shell)
-    bash_only = target.name in (".bash_profile", ".bash_login")
-    return RcFile(shell, target, folder / ("init.bash" if bash_only else "env.sh"))
+    if target.name in (".bash_profile", ".bash_login"):
+        return RcFile(shell, target, folder / "init.bash")
+    if target.name == ".profile":
+        # macOS Terminal starts login shells, which read this and not ~/.bashrc
+        return RcFile(shell, target, folder / "env.sh", bash_sources=folder / "init.bash")
+    return RcFile(shell, target, folder / "env.sh")
 
 
 def rc_files(ctx: Context, names: list[str]) -> list[RcFile]:
@@ -358,6 +365,7 @@ def path_steps(ctx: Context) -> list[Step]:
     needed = {draft.file("env.sh"): shellinit.env_sh(draft)}
     if rc.sources.name != "env.sh":
         needed[rc.sources] = (shellinit.init_fish if rc.fish else shellinit.init_bash)(draft)
+    # ~/.profile's line reads init.bash in bash only when it exists: env.sh serves until then
     for path, text in needed.items():
         if files.read(files.real_target(path)) is None:
             changes.append(FileChange(path, None, files.encode(text)))
