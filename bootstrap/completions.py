@@ -285,6 +285,7 @@ class Tool:
     bash_files: tuple[str, ...] = ()  # scripts their packages install; the first readable one is loaded on TAB
     bash_options: tuple[str, ...] = ("-o", "default")
     completer: str = ""  # a program speaking bash's `complete -C` protocol
+    completer_paths: tuple[str, ...] = ()  # where packages put it off PATH (Debian: /usr/libexec)
     generate: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shell -> argv printing a script
 
 
@@ -330,7 +331,7 @@ def tool(name: str, brew_prefixes: Sequence[str]) -> Tool:
             bash_options=("-o", "bashdefault", "-o", "default", "-o", "nospace"),
         )
     if name == "aws":
-        return Tool("aws", completer="aws_completer")
+        return Tool("aws", completer="aws_completer", completer_paths=("/usr/libexec/aws_completer",))
     if name in SELF_COMPLETERS:
         return Tool(name, completer=name)
     return Tool(name, bash_files=system_bash_files(name, brew_prefixes), generate=GENERATORS.get(name, {}))

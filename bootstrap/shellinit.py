@@ -184,7 +184,10 @@ def init_bash(setup: Setup) -> str:
         if tool.completer:
             action = f"complete -C {sq(tool.completer)} {sq(tool.name)}"
             if tool.completer != tool.name:  # a missing completer prints an error on every TAB
-                action = f"{{ command -v {sq(tool.completer)} >/dev/null 2>&1 && {action}; }}"
+                action = f"if command -v {sq(tool.completer)} >/dev/null 2>&1; then {action}"
+                for other in tool.completer_paths:
+                    action += f"; elif [ -x {sq(other)} ]; then complete -C {sq(other)} {sq(tool.name)}"
+                action = f"{{ {action}; fi; }}"
         else:
             candidates = [Path(f) for f in tool.bash_files]
             if (tool.name, "bash") in setup.generated:
@@ -277,8 +280,18 @@ def init_zsh(setup: Setup) -> str:
         name = tool.name  # a plain word (the schema checks): zsh takes quotes in a subscript literally
         if tool.completer:
             function = f"_bootstrap_c_{tool.name}"
-            lines.append(f"{function}() {{ __bootstrap_complete_c {sq(tool.completer)} }}")
-            lines.append(f"(( ${{+_comps[{name}]}} )) || compdef {function} {name}")
+            if tool.completer_paths:
+                found = " ".join(f"[[ -x {sq(o)} ]] && c={sq(o)};" for o in reversed(tool.completer_paths))
+                body = (
+                    f"local c={sq(tool.completer)}; (( $+commands[{tool.completer}] )) || {{ {found} }}; "
+                    "__bootstrap_complete_c $c"
+                )
+            else:
+                body = f"__bootstrap_complete_c {sq(tool.completer)}"
+            lines.append(f"{function}() {{ {body} }}")
+            # replace a package's own _{name} (Debian's _aws completes only from the second TAB
+            # on), never a completion someone set up by other means
+            lines.append(f"[[ ${{_comps[{name}]:-_{name}}} == _{name} ]] && compdef {function} {name}")
         elif (tool.name, "zsh") in setup.generated:
             lines.append(f"autoload -Uz _{tool.name} && compdef _{tool.name} {name}")
         else:

@@ -12,17 +12,17 @@ import pytest
 from tests.conftest import bootstrap, need
 from tests.support.shells import link_bootstrap, shell_env
 
-PROFILE = "schema: 1\ncomponents:\n  git: {}\n  aws: {}\n  shell: {}\n"
+PROFILE = "schema: 1\ncomponents:\n  git: {}\n  aws: {}\n  shell: {shells: [bash, zsh, fish]}\n"
 
 
 class Screen:
     """One tmux server on its own socket, running one interactive bash."""
 
-    def __init__(self, socket: Path, env: dict[str, str], cwd: Path) -> None:
+    def __init__(self, socket: Path, env: dict[str, str], cwd: Path, shell: str = "bash") -> None:
         self.tmux = need("tmux")
         self.socket = socket
         self.env = env
-        self.tmux_cmd("new-session", "-d", "-x", "160", "-y", "40", need("bash") + " -i", cwd=cwd)
+        self.tmux_cmd("new-session", "-d", "-x", "160", "-y", "40", need(shell) + " -i", cwd=cwd)
 
     def tmux_cmd(self, *args: str, cwd: Path | None = None) -> str:
         result = subprocess.run(
@@ -56,23 +56,24 @@ class Screen:
 
 
 @pytest.mark.slow
-def test_tab_completes_bootstrap_git_and_aws_in_a_real_terminal(tmp_path: Path, home: Path) -> None:
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_tab_completes_bootstrap_git_and_aws_in_a_real_terminal(tmp_path: Path, home: Path, shell: str) -> None:
     need("git")
     profile = tmp_path / "team.yaml"
     profile.write_text(PROFILE)
-    env = {**shell_env(home), "TERM": "xterm-256color", "PS1": "$ "}
+    env = {**shell_env(home), "TERM": "xterm-256color"}
     env.pop("TMUX", None)
     link_bootstrap(home)
     result = bootstrap("run", "--yes", "--only", "shell", "--profile", str(profile), env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    screen = Screen(tmp_path / "tmux.sock", env, home)
+    screen = Screen(tmp_path / "tmux.sock", env, home, shell)
     try:
         assert screen.type_and_tab("bootstrap doc", "bootstrap doctor").endswith("bootstrap doctor")
         assert screen.type_and_tab("bootstrap profile va", "bootstrap profile validate").endswith(
             "bootstrap profile validate"
         )
-        assert screen.type_and_tab("git chec", "git checkout").endswith("git checkout")  # git's own, loaded now
-        if shutil.which("aws_completer", path=env["PATH"]):  # Debian's awscli package ships none
+        assert screen.type_and_tab("git rebas", "git rebase").endswith("git rebase")  # git's own script
+        if shutil.which("aws_completer", path=env["PATH"]) or Path("/usr/libexec/aws_completer").exists():
             assert screen.type_and_tab("aws s3 l", "aws s3 ls").endswith("aws s3 ls")
     finally:
         screen.close()

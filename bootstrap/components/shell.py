@@ -509,10 +509,10 @@ def _completion_check(
             )
         if command in found:
             return ok(f"{shell} completes {command} on TAB")
-        if command == "aws" and shell == "bash" and ctx.runner.which("aws_completer") is None:
+        if command == "aws" and not _aws_completer(ctx):
             return Outcome(
                 "warning",
-                "bash cannot complete aws: the AWS CLI's aws_completer is not on PATH (some Linux packages leave it out)",
+                f"{shell} cannot complete aws: the AWS CLI's aws_completer is missing",
                 "install the AWS CLI v2 from AWS, then open a new terminal",
                 AWS_CLI_DOCS,
             )
@@ -521,6 +521,11 @@ def _completion_check(
         )
 
     return run
+
+
+def _aws_completer(ctx: Context) -> bool:
+    tool = completions.tool("aws", [])
+    return ctx.runner.which(tool.completer) is not None or any(Path(p).exists() for p in tool.completer_paths)
 
 
 def _startup_check(ctx: Context, shell: str) -> Callable[[], Outcome]:
