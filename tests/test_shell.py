@@ -275,3 +275,25 @@ def test_fish_login_shell_old_path_snippet_is_taken_over(home: Path, profile: Pa
     assert run_shell(profile, env).returncode == 0
     assert not old.exists()
     assert (old.parent / "bootstrap.fish").is_file()
+
+
+def test_prompt_shows_the_git_branch_and_aws_profile_and_zsh_gets_its_plugins(
+    tmp_path: Path, home: Path, stand_ins: Path
+) -> None:
+    need("git")
+    profile = tmp_path / "nice.yaml"
+    profile.write_text(
+        "schema: 1\ncomponents:\n  shell:\n    shells: [bash, zsh]\n"
+        "    prompt: true\n    highlighting: true\n    autosuggestions: true\n"
+    )
+    env = env_for(home, stand_ins, AWS_PROFILE="data-dev")
+    assert run_shell(profile, env).returncode == 0
+    repo = home / "project"
+    subprocess.run(["git", "init", "-q", "-b", "feature/x", str(repo)], check=True)
+    for shell in ("bash", "zsh"):
+        shown = interactive(
+            shell, '__bootstrap_prompt; printf "%s\\n" "$__bootstrap_where"; exit 0', home, env, cwd=repo
+        )
+        assert shown.stdout == " (feature/x) [aws:data-dev]\n", (shell, shown.stdout, shown.stderr)
+    plugins = interactive("zsh", "print ${+ZSH_HIGHLIGHT_VERSION} ${+ZSH_AUTOSUGGEST_STRATEGY}", home, env)
+    assert plugins.stdout.strip() == "1 1", plugins.stdout + plugins.stderr  # the Debian packages, installed by .ci/run
