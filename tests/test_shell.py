@@ -297,3 +297,24 @@ def test_prompt_shows_the_git_branch_and_aws_profile_and_zsh_gets_its_plugins(
         assert shown.stdout == " (feature/x) [aws:data-dev]\n", (shell, shown.stdout, shown.stderr)
     plugins = interactive("zsh", "print ${+ZSH_HIGHLIGHT_VERSION} ${+ZSH_AUTOSUGGEST_STRATEGY}", home, env)
     assert plugins.stdout.strip() == "1 1", plugins.stdout + plugins.stderr  # the Debian packages, installed by .ci/run
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish", "sh"])
+def test_ensure_path_for_other_login_shells(home: Path, shell: str) -> None:
+    import dataclasses
+
+    from bootstrap import runs
+    from bootstrap.context import from_environment
+    from bootstrap.shellpath import on_login_path
+
+    binary = need(shell)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", shell_env(home)["PATH"])
+        ctx = dataclasses.replace(from_environment(interactive=False), login_shell=binary)
+        assert not on_login_path(ctx, ctx.paths.user_bin)
+        step = runs.ensure_path(ctx, ["ensure-path"])
+        assert step is not None
+        assert on_login_path(ctx, ctx.paths.user_bin)  # a fresh login shell of that kind says so
+        assert runs.ensure_path(ctx, ["ensure-path"]) is None
+    expected = {"zsh": ".zprofile", "fish": ".config/fish/conf.d/bootstrap.fish", "sh": ".profile"}[shell]
+    assert step.summary == f"Put ~/.local/bin on your PATH in ~/{expected}"
