@@ -201,7 +201,7 @@ def test_doctor_is_green_after_a_run_and_says_what_to_do_before(home: Path, prof
         assert checks[name]["status"] == "ok", checks[name]
     for shell in SHELLS:
         startup = checks[f"shell.startup.{shell}"]
-        assert startup["status"] == "info" and f"to {shell}'s start-up" in startup["summary"], startup
+        assert startup["status"] == "info" and f"ms to a new {shell}" in startup["summary"], startup
     assert str(home) not in doctor.stdout
 
 
