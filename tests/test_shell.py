@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,34 @@ def test_ensure_path_for_other_login_shells(home: Path, shell: str) -> None:
         assert runs.ensure_path(ctx, ["ensure-path"]) is None
     expected = {"zsh": ".zprofile", "fish": ".config/fish/conf.d/bootstrap.fish", "sh": ".profile"}[shell]
     assert step.summary == f"Put ~/.local/bin on your PATH in ~/{expected}"
+
+
+def test_a_tool_the_profile_lists_gets_the_completion_it_prints(tmp_path: Path, home: Path, stand_ins: Path) -> None:
+    uv = Path(sys.executable).parent / "uv"  # a test dependency: a real tool with `generate-shell-completion`
+    if not uv.exists():
+        uv = Path(need("uv"))
+    (stand_ins / "uv").symlink_to(uv)
+    profile = tmp_path / "uv.yaml"
+    profile.write_text("schema: 1\ncomponents:\n  shell: {shells: [bash, zsh, fish], completions: [uv]}\n")
+    env = env_for(home, stand_ins)
+    assert run_shell(profile, env).returncode == 0
+    folder = home / ".config" / "bootstrap" / "shell" / "completions"
+    for shell, name in (("bash", "bash/uv"), ("zsh", "zsh/_uv"), ("fish", "fish/uv.fish")):
+        printed = subprocess.run(
+            [str(uv), "generate-shell-completion", shell], capture_output=True, text=True, check=True
+        )
+        assert (folder / name).read_text() == printed.stdout  # generated once, at run time
+    bash = interactive(
+        "bash",
+        'complete -p uv; COMP_WORDS=(uv pi); COMP_CWORD=1; COMP_LINE="uv pi"; COMP_POINT=5; '
+        '__bootstrap_complete uv pi uv; echo "${COMPREPLY[*]}"; exit 0',
+        home,
+        env,
+    )
+    lines = bash.stdout.splitlines()
+    assert lines[0] == "complete -o default -F __bootstrap_complete uv"
+    assert "pip" in lines[1].split(), bash.stdout + bash.stderr
+    zsh = interactive("zsh", "print -r -- $_comps[uv]", home, env)
+    assert zsh.stdout.strip() == "_uv"
+    fish = interactive("fish", 'complete -C"uv pi"', home, env)
+    assert "pip" in [line.split("\t")[0] for line in fish.stdout.splitlines()], fish.stdout + fish.stderr
