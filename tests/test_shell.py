@@ -336,6 +336,7 @@ def test_a_tool_the_profile_lists_gets_the_completion_it_prints(tmp_path: Path, 
             [str(uv), "generate-shell-completion", shell], capture_output=True, text=True, check=True
         )
         assert (folder / name).read_text() == printed.stdout  # generated once, at run time
+    assert "Nothing to change" in run_shell(profile, env).stdout  # kept until uv itself changes
     bash = interactive(
         "bash",
         'complete -p uv; COMP_WORDS=(uv pi); COMP_CWORD=1; COMP_LINE="uv pi"; COMP_POINT=5; '

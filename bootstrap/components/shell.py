@@ -169,19 +169,38 @@ def own_completions(ctx: Context, names: list[str]) -> dict[str, str]:
 
 
 def generated_completions(ctx: Context, s: Setup, names: list[str]) -> dict[tuple[str, str], str]:
-    """Scripts printed by the tools themselves (`kubectl completion bash`), for installed tools."""
+    """Scripts printed by the tools themselves (`kubectl completion bash`), for installed tools.
+
+    A script written after the tool's last install is kept as it is: asking again costs a
+    second for some tools, on every run and every doctor.
+    """
     found: dict[tuple[str, str], str] = {}
     for tool in s.tools:
-        if not tool.generate or not ctx.runner.which(tool.name):
+        program = ctx.runner.which(tool.name) if tool.generate else None
+        if program is None:
             continue
         for shell in names:
             argv = tool.generate.get(shell)
             if not argv:
                 continue
+            kept = _newer_than(s.completion(shell, tool.name), Path(program))
+            if kept is not None:
+                found[(tool.name, shell)] = kept
+                continue
             result = ctx.runner.run(list(argv), timeout=30, cwd=ctx.home)
             if result.ok and result.stdout.strip():
                 found[(tool.name, shell)] = result.stdout
     return found
+
+
+def _newer_than(script: Path, program: Path) -> Optional[str]:
+    """The script's text when it was written after the program was installed, else None."""
+    try:
+        if script.stat().st_mtime > program.resolve().stat().st_mtime:
+            return files.decode(script.read_bytes())
+    except OSError:
+        pass
+    return None
 
 
 def wanted_files(ctx: Context, profile: Profile, spec: Shell, names: list[str]) -> tuple[Setup, dict[Path, str]]:
