@@ -48,6 +48,8 @@ def main() -> None:
                 print(f"{shell}: not installed, skipped")
                 continue
             results[shell] = measure(box, binary, box.home / rc, args.runs, args.warmup)
+        bash = shutil.which("bash")
+        inside = clock_inside(box, bash, args.runs) if bash else []
     print("Interactive start-up (`SHELL -i -c exit`), median of each; measured on a shared, busy machine:")
     for shell, (without, with_block) in results.items():
         added = (median(with_block) - median(without)) * 1000
@@ -57,6 +59,23 @@ def main() -> None:
         print(line)
         print(f"        without: {spread(without)}")
         print(f"        with:    {spread(with_block)}")
+    if inside:
+        print(
+            f"  bash's own clock around reading ~/.bashrc (our line only), less disturbed by a busy machine: "
+            f"median {median(inside) * 1000:.2f} ms, min {min(inside) * 1000:.2f} ms, n={len(inside)}"
+        )
+
+
+def clock_inside(box: Sandbox, bash: str, runs: int) -> list[float]:
+    """Seconds bash spends reading ~/.bashrc, by $EPOCHREALTIME (bash 5 and later)."""
+    script = 't0=$EPOCHREALTIME; . "$HOME/.bashrc"; t1=$EPOCHREALTIME; echo "$t0 $t1"'
+    found = []
+    for _ in range(runs):
+        _, result = run(box, [bash, "--norc", "--noprofile", "-i", "-c", script])
+        fields = result.stdout.split()
+        if len(fields) == 2 and fields[0] and fields[1]:
+            found.append(float(fields[1]) - float(fields[0]))
+    return found
 
 
 def measure(box: Sandbox, binary: str, rc: Path, runs: int, warmup: int) -> tuple[list[float], list[float]]:
