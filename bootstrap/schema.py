@@ -147,11 +147,48 @@ class Terraform(Strict):
 
 
 class Shell(Strict):
-    shells: list[Literal["bash", "zsh", "fish"]] = Field(default_factory=list)
-    completions: list[str] = Field(default_factory=list)
-    path: list[str] = Field(default_factory=list)
-    env: dict[str, str] = Field(default_factory=dict)
-    aliases: dict[str, str] = Field(default_factory=dict)
+    shells: list[Literal["bash", "zsh", "fish"]] = Field(
+        default_factory=list, description="Shells set up in addition to the login shell"
+    )
+    completions: list[str] = Field(
+        default_factory=list,
+        description="Commands to complete on TAB, besides bootstrap, git, aws and terraform (always set up)",
+    )
+    path: list[str] = Field(default_factory=list, description="Folders put on PATH, after ~/.local/bin")
+    env: dict[str, str] = Field(default_factory=dict, description="Environment variables; a leading ~/ is your home")
+    aliases: dict[str, str] = Field(default_factory=dict, description="Short names for longer commands")
+    history: bool = Field(default=True, description="Large, de-duplicated, shared, timestamped history")
+    prompt: bool = Field(default=False, description="A prompt showing the git branch and the active AWS profile")
+    highlighting: bool = Field(default=False, description="zsh syntax highlighting when installed (fish has it)")
+    autosuggestions: bool = Field(
+        default=False, description="zsh suggestions from history when installed (fish has them)"
+    )
+
+    @field_validator("env")
+    @classmethod
+    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name == "PATH":
+                raise ValueError(
+                    f"'{name}' cannot be set here (a variable name is letters, digits and _; PATH goes under `path`)"
+                )
+        return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _alias_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@%+-]*", name):
+                raise ValueError(f"'{name}' is not a usable alias name (letters, digits and _ . @ % + -)")
+        return value
+
+    @field_validator("completions")
+    @classmethod
+    def _command_names(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*", name):
+                raise ValueError(f"'{name}' is not a command name")
+        return value
 
 
 class Secrets(Strict):

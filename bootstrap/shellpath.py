@@ -1,33 +1,38 @@
-"""Put ~/.local/bin (where `bootstrap` is linked) on PATH for the user's login shell."""
+"""~/.local/bin (where `bootstrap` is linked) on PATH for the login shell: `bootstrap ensure-path`.
+
+install.sh calls this before the first run. It writes the PATH part of the shell component's
+set-up (the same generated `env.sh` and the same managed line), so that the first run extends
+it instead of adding a second block that does the same thing.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
-from bootstrap import files
 from bootstrap.context import Context
-from bootstrap.steps import FileChange, Step
+from bootstrap.steps import Step
 
-BLOCK = "path"
-POSIX_LINE = 'case ":${PATH}:" in *":$HOME/.local/bin:"*) ;; *) PATH="$HOME/.local/bin:$PATH"; export PATH ;; esac'
-FISH_TEXT = (
+# What ensure-path wrote for fish before the shell component existed; the component removes
+# exactly this file (and a `bootstrap path` block in a login file) when it takes over.
+LEGACY_FISH_TEXT = (
     "# Added by bootstrap: puts ~/.local/bin on PATH. `bootstrap undo` removes this file.\n"
     "contains -- $HOME/.local/bin $PATH; or set -gx PATH $HOME/.local/bin $PATH\n"
 )
 
 
-def login_file(ctx: Context) -> Path:
-    """The file the login shell reads at login; never a new ~/.bash_profile (it would hide ~/.profile)."""
-    shell = Path(ctx.login_shell).name
-    if shell == "fish":
+def login_file(ctx: Context, shell: Optional[str] = None) -> Path:
+    """The file a login shell reads at login; never a new ~/.bash_profile (it would hide ~/.profile)."""
+    name = shell or Path(ctx.login_shell).name
+    if name == "fish":
         config = Path(ctx.env.get("XDG_CONFIG_HOME") or ctx.home / ".config")
-        return config / "fish" / "conf.d" / "bootstrap-path.fish"
-    if shell == "zsh":
+        return config / "fish" / "conf.d" / "bootstrap.fish"
+    if name == "zsh":
         return Path(ctx.env.get("ZDOTDIR") or ctx.home) / ".zprofile"
-    if shell == "bash":
-        for name in (".bash_profile", ".bash_login"):
-            if (ctx.home / name).exists():
-                return ctx.home / name
+    if name == "bash":
+        for candidate in (".bash_profile", ".bash_login"):
+            if (ctx.home / candidate).exists():
+                return ctx.home / candidate
     return ctx.home / ".profile"
 
 
@@ -40,21 +45,8 @@ def on_login_path(ctx: Context, directory: Path) -> bool:
 
 
 def steps(ctx: Context) -> list[Step]:
-    directory = ctx.paths.user_bin
-    if on_login_path(ctx, directory):
+    from bootstrap.components import shell
+
+    if on_login_path(ctx, ctx.paths.user_bin):
         return []
-    target = login_file(ctx)
-    before = files.read(files.real_target(target))
-    if target.suffix == ".fish":
-        after = files.encode(FISH_TEXT)
-    else:
-        after = files.encode(files.with_block(files.decode(before or b""), BLOCK, [POSIX_LINE], newline="\n"))
-    if after == before:
-        return []
-    return [
-        Step(
-            "shell",
-            f"Put {ctx.tilde(directory)} on your PATH in {ctx.tilde(target)}",
-            changes=(FileChange(target, before, after),),
-        )
-    ]
+    return shell.path_steps(ctx)
