@@ -79,6 +79,7 @@ class Paths:
     @property
     def known_hosts(self) -> Path:
         return self.ssh_dir / "known_hosts"
+
     def shell(self) -> Path:
         """The shell set-up that rc files source: env.sh, init.bash/zsh/fish, completions/."""
         return self.config / "shell"
