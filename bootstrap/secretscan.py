@@ -81,7 +81,7 @@ def harmless(value: str) -> bool:
 
 
 def _random_looking(token: str) -> bool:
-    if _REFERENCE.match(token) or "/" in token.strip("/") and token.count("/") > 2:
+    if _REFERENCE.match(token) or ("/" in token.strip("/") and token.count("/") > 2):
         return False
     if _HEX.match(token):
         return False  # commit ids and checksums: hex digests are everywhere and rarely secrets
@@ -149,12 +149,34 @@ def scan(paths: Iterable[Path]) -> list[Hit]:
 
 # Where plaintext secrets usually hide on a data person's laptop
 HOME_FILES = (
-    ".bash_history", ".zsh_history", ".local/share/fish/fish_history", ".python_history", ".psql_history",
-    ".mysql_history", ".bashrc", ".bash_profile", ".zshrc", ".zprofile", ".profile", ".zshenv",
-    ".config/fish/config.fish", ".aws/credentials", ".netrc", ".pgpass", ".env", ".npmrc", ".pypirc",
-    ".docker/config.json", ".databrickscfg", ".dbt/profiles.yml", ".snowsql/config", ".git-credentials",
+    ".bash_history",
+    ".zsh_history",
+    ".local/share/fish/fish_history",
+    ".python_history",
+    ".psql_history",
+    ".mysql_history",
+    ".bashrc",
+    ".bash_profile",
+    ".zshrc",
+    ".zprofile",
+    ".profile",
+    ".zshenv",
+    ".config/fish/config.fish",
+    ".aws/credentials",
+    ".netrc",
+    ".pgpass",
+    ".env",
+    ".npmrc",
+    ".pypirc",
+    ".docker/config.json",
+    ".databrickscfg",
+    ".dbt/profiles.yml",
+    ".snowsql/config",
+    ".git-credentials",
 )
-PASSWORD_FILES = re.compile(r"(?i)^(passwords?|passwd|secrets?|credentials?|logins?)[\w.-]*\.(txt|csv|md|xlsx?|json|ya?ml)$")
+PASSWORD_FILES = re.compile(
+    r"(?i)^(passwords?|passwd|secrets?|credentials?|logins?)[\w.-]*\.(txt|csv|md|xlsx?|json|ya?ml)$"
+)
 
 
 def default_paths(home: Path, cwd: Path, repo_root: Optional[Path]) -> list[Path]:
@@ -166,6 +188,9 @@ def default_paths(home: Path, cwd: Path, repo_root: Optional[Path]) -> list[Path
     root = repo_root or cwd
     if root != home:
         found += sorted(
-            p for p in walk([root]) if (p.name == ".env" or p.name.startswith(".env.")) and not p.name.endswith((".refs", ".example", ".template"))
+            p
+            for p in walk([root])
+            if (p.name == ".env" or p.name.startswith(".env."))
+            and not p.name.endswith((".refs", ".example", ".template"))
         )
     return list(dict.fromkeys(found))

@@ -80,13 +80,15 @@ def exec_(
     sys.stderr.flush()
     # exec: the command takes over this process, so its exit code, signals and terminal are its
     # own, and no parent lingers holding the secrets in memory
-    os.execve(program, command, env)
+    os.execve(program, command, env)  # noqa: S606 - argv as given, no shell
 
 
 @app.command("scan")
 def scan(
     paths: Optional[list[Path]] = typer.Argument(
-        None, metavar="[PATH..]", help="Files or folders (default: your dotfiles, shell history, ~/.aws/credentials, .env files here)."
+        None,
+        metavar="[PATH..]",
+        help="Files or folders (default: your dotfiles, shell history, ~/.aws/credentials, .env files here).",
     ),
     profile: Optional[str] = ProfileOpt,
 ) -> None:

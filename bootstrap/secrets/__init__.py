@@ -146,4 +146,3 @@ def concurrently(refs: list[Ref], fn: Callable[[Ref], Resolution], workers: int 
         return [fn(r) for r in refs]
     with ThreadPoolExecutor(max_workers=min(workers, len(refs))) as pool:
         return list(pool.map(fn, refs))
-

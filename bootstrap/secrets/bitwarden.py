@@ -57,7 +57,9 @@ def pick(items: list[dict[str, Any]], ref: Ref) -> Resolution:
     name, field = _split(ref)
     matches = [i for i in items if i.get("id") == name] or [i for i in items if i.get("name") == name]
     if not matches:
-        return Resolution(ref, "not_found", f"{ref}: there is no Bitwarden item named '{name}'", f"bw list items --search '{name}'")
+        return Resolution(
+            ref, "not_found", f"{ref}: there is no Bitwarden item named '{name}'", f"bw list items --search '{name}'"
+        )
     if len(matches) > 1:
         return Resolution(
             ref,
@@ -74,7 +76,12 @@ def pick(items: list[dict[str, Any]], ref: Ref) -> Resolution:
     else:
         value = next((f.get("value") for f in item.get("fields") or [] if f.get("name") == field), None)
     if not isinstance(value, str) or value == "":
-        return Resolution(ref, "not_found", f"{ref}: the item '{name}' has no {field}", f"bw get item '{name}'   (check the field name)")
+        return Resolution(
+            ref,
+            "not_found",
+            f"{ref}: the item '{name}' has no {field}",
+            f"bw get item '{name}'   (check the field name)",
+        )
     return Resolution(ref, "ok", "resolves", value=value)
 
 
@@ -90,7 +97,9 @@ def exists(ctx: Context, ref: Ref) -> bool:
 def store(ctx: Context, ref: Ref, value: str) -> None:
     name, field = _split(ref)
     if field != "password":
-        raise Failure(f"bootstrap creates Bitwarden logins with a password only (bw://{name}); add other fields in Bitwarden")
+        raise Failure(
+            f"bootstrap creates Bitwarden logins with a password only (bw://{name}); add other fields in Bitwarden"
+        )
     item = {"type": 1, "name": name, "notes": None, "login": {"username": None, "password": value, "uris": []}}
     encoded = base64.b64encode(json.dumps(item).encode()).decode()
     # On stdin, not as the argument `bw create item` also accepts: argv is visible to every process

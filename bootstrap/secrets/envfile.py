@@ -50,7 +50,9 @@ def parse_text(text: str, shown: str) -> list[Entry]:
             continue
         match = _LINE.match(line)
         if not match:
-            raise UserError(f"{shown}:{number}: expected NAME=reference (like WAREHOUSE_PASSWORD=pass://data/warehouse)")
+            raise UserError(
+                f"{shown}:{number}: expected NAME=reference (like WAREHOUSE_PASSWORD=pass://data/warehouse)"
+            )
         name, value = match.group(1), _unquote(match.group(2))
         where = f"{shown}:{number}"
         if _TEMPLATE.search(value):

@@ -32,7 +32,13 @@ def classify(message: str) -> str:
         return "locked"
     if "more than one" in lower:
         return "ambiguous"
-    if "isn't an item" in lower or "isn't a vault" in lower or "does not have a field" in lower or "isn't a field" in lower or "not found" in lower:
+    if (
+        "isn't an item" in lower
+        or "isn't a vault" in lower
+        or "does not have a field" in lower
+        or "isn't a field" in lower
+        or "not found" in lower
+    ):
         return "not_found"
     return "error"
 
@@ -71,7 +77,12 @@ def read_one(ctx: Context, ref: Ref) -> Resolution:
             f"op item list --vault '{vault}'   (then use the item's ID in the reference)",
         )
     if state == "not_found":
-        return Resolution(ref, "not_found", f"{ref} is not in 1Password", f"op item get '{item}' --vault '{vault}'   (check the vault, item and field names)")
+        return Resolution(
+            ref,
+            "not_found",
+            f"{ref} is not in 1Password",
+            f"op item get '{item}' --vault '{vault}'   (check the vault, item and field names)",
+        )
     if state == "locked":
         return Resolution(ref, "locked", "1Password is locked", "unlock the 1Password app, then run the command again")
     if state == "signed_out":
@@ -97,7 +108,15 @@ def store(ctx: Context, ref: Ref, value: str) -> None:
     template = {
         "title": item,
         "category": "PASSWORD",
-        "fields": [{"id": field_name, "label": field_name, "type": "CONCEALED", "purpose": "PASSWORD" if field_name == "password" else "", "value": value}],
+        "fields": [
+            {
+                "id": field_name,
+                "label": field_name,
+                "type": "CONCEALED",
+                "purpose": "PASSWORD" if field_name == "password" else "",
+                "value": value,
+            }
+        ],
     }
     result = ctx.runner.run(
         ["op", "item", "create", "--vault", vault, "--format", "json"], input=json.dumps(template), timeout=60

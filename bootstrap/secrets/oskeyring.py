@@ -15,7 +15,9 @@ from bootstrap.secrets import Ref, Resolution, Status
 
 SCHEME = "keyring"
 _PLAINTEXT = ("keyrings.alt", "PlaintextKeyring", "EncryptedKeyring", "chainer", "fail.Keyring", "null.Keyring")
-FIX_LINUX = "start your desktop's keyring (GNOME Keyring or KWallet), or use pass instead: bootstrap secrets check --help"
+FIX_LINUX = (
+    "start your desktop's keyring (GNOME Keyring or KWallet), or use pass instead: bootstrap secrets check --help"
+)
 
 
 def _keyring() -> Any:

@@ -69,20 +69,28 @@ def read_one(ctx: Context, ref: Ref) -> Resolution:
             f"{ref} is encrypted for a GnuPG key this computer does not have",
             "import your key (gpg --import your-key.asc), or ask a teammate to re-encrypt the store for it (pass init KEY-ID)",
         )
-    if any(s in said for s in ("Inappropriate ioctl", "No pinentry", "Operation cancelled", "Bad passphrase", "Timeout")):
+    if any(
+        s in said for s in ("Inappropriate ioctl", "No pinentry", "Operation cancelled", "Bad passphrase", "Timeout")
+    ):
         return Resolution(
-            ref, "locked", f"your GnuPG key is locked, so {ref} cannot be read", f"pass show {ref.path} >/dev/null   (in a terminal: enter your passphrase once; gpg-agent remembers it)"
+            ref,
+            "locked",
+            f"your GnuPG key is locked, so {ref} cannot be read",
+            f"pass show {ref.path} >/dev/null   (in a terminal: enter your passphrase once; gpg-agent remembers it)",
         )
-    return Resolution(ref, "error", f"gpg could not read {ref}: {ctx.tilde(said.strip().splitlines()[-1] if said.strip() else result.returncode)}", "pass show " + ref.path)
+    return Resolution(
+        ref,
+        "error",
+        f"gpg could not read {ref}: {ctx.tilde(said.strip().splitlines()[-1] if said.strip() else result.returncode)}",
+        "pass show " + ref.path,
+    )
 
 
 def _similar(ctx: Context, ref: Ref) -> str:
     """Entries whose name differs only by case or folder: the usual reason for a miss."""
     root = store_dir(ctx)
     wanted = ref.parts[-1].lower()
-    found = sorted(
-        str(p.relative_to(root))[: -len(".gpg")] for p in root.rglob("*.gpg") if p.stem.lower() == wanted
-    )
+    found = sorted(str(p.relative_to(root))[: -len(".gpg")] for p in root.rglob("*.gpg") if p.stem.lower() == wanted)
     return ", ".join(f"pass://{f}" for f in found[:3])
 
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bootstrap.context import Context
-    from bootstrap.secretscan import Hit
     from bootstrap.secrets.environ import Checked
+    from bootstrap.secretscan import Hit
 
 _WORDS = {
     "ok": "ok",
@@ -50,7 +50,9 @@ def missing(ctx: Context, checked: Checked, allow: bool) -> None:
     if allow:
         console.print(f"bootstrap: running without {', '.join(checked.missing)} (--allow-missing)", markup=False)
     else:
-        console.print("bootstrap: the command was not started (use --allow-missing to run it without them)", markup=False)
+        console.print(
+            "bootstrap: the command was not started (use --allow-missing to run it without them)", markup=False
+        )
 
 
 def scan_report(ctx: Context, hits: list[Hit], scanned: int) -> None:
