@@ -51,16 +51,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("Google API key", re.compile(r"\b(AIza[0-9A-Za-z_-]{35})\b")),
     ("OpenAI-style API key", re.compile(r"\b(sk-(?:proj-)?[A-Za-z0-9_-]{32,})\b")),
     ("JSON web token", re.compile(r"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})\b")),
+    ("password on a mysql command line", re.compile(r"\bmysql(?:dump|admin)?\b.*\s-p([^\s-]\S{3,})")),
     ("password in a URL", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:([^/\s@]{3,})@", re.IGNORECASE)),
 ]
 _ASSIGNMENT = re.compile(
     r"""(?ix)
     (?:^|[\s;{,(])(?:export\s+|set\s+|setenv\s+)?
-    ["']?([A-Za-z0-9_.-]*(?:passw(?:or)?d|pwd|passphrase|secret|token|api_?key|apikey|access_?key|private_?key|credentials?)[A-Za-z0-9_.-]*)["']?
+    ["']?([A-Za-z0-9_.-]*(?:passw(?:or)?d|pass(?![a-z])|pwd|passphrase|secret|token|api_?key|apikey|access_?key|private_?key|credentials?)[A-Za-z0-9_.-]*)["']?
     \s*(?:=|:|=>)\s*
     (?:"([^"]*)"|'([^']*)'|([^\s"'#,;]+))
     """
 )
+_ANY_REFERENCE = re.compile(r"\b(?:op|bw|pass|keyring)://[^\s\"'}]+")
+_CODE = re.compile(r"^([A-Za-z_][\w]*(\.[A-Za-z_]\w*)+$|[A-Za-z_][\w.]*[(\[])")
 _TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{24,}")
 _HEX = re.compile(r"^[0-9a-f]+$", re.IGNORECASE)
 
@@ -91,10 +94,7 @@ def _random_looking(token: str) -> bool:
 
 def scan_line(text: str) -> Optional[tuple[str, str]]:
     """(kind, masked value) of the first likely secret on a line, or None."""
-    if _REFERENCE.search(text) and not any(p.search(text) for _, p in _PATTERNS[:8]):
-        stripped = re.sub(r"(op|bw|pass|keyring)://\S+", "", text)
-    else:
-        stripped = text
+    stripped = _ANY_REFERENCE.sub("", text)
     for kind, pattern in _PATTERNS:
         found = pattern.search(stripped)
         if found:
@@ -104,6 +104,8 @@ def scan_line(text: str) -> Optional[tuple[str, str]]:
             return kind, mask(value)
     for found in _ASSIGNMENT.finditer(stripped):
         value = next(g for g in found.groups()[1:] if g is not None)
+        if found.group(4) is not None and _CODE.match(value):
+            continue  # password = os.environ["X"], token = settings.TOKEN: code, not a value
         if not harmless(value):
             return f"{found.group(1)} assignment", mask(value)
     for token in _TOKEN.findall(stripped):
