@@ -59,7 +59,7 @@ def main() -> None:
     t1, t20, show = (median(v) for v in times.values())
     marginal = (t20 - t1) / (COUNT - 1)
     ratio = marginal / show
-    print(f"bootstrap secrets check: marginal cost per pass reference vs one `pass show` (target <= 0.5)")
+    print("bootstrap secrets check: marginal cost per pass reference vs one `pass show` (target <= 0.5)")
     print(f"  marginal {ms(marginal)} = ({ms(t20)} - {ms(t1)}) / {COUNT - 1}; pass show {ms(show)}; ratio {ratio:.2f}: {verdict(ratio, 0.5)}")
     for name, values in times.items():
         print(f"  {name:<22} {spread(values)}")

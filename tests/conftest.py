@@ -131,3 +131,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped:
             sys.stderr.write(f"  {nodeid}\n")
         session.exitstatus = 1
+
+
+# Fixtures of the secrets tests: a throw-away GnuPG home, fakes of op and bw
+pytest_plugins = ["tests.support.secrets"]

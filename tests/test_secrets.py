@@ -13,15 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap, need
-from tests.support.secrets import (  # noqa: F401 - fixtures
-    Fakes,
-    bw_item,
-    fakes,
-    gnupg,
-    keyring_session,
-    op_item,
-    pass_insert,
-)
+from tests.support.secrets import Fakes, bw_item, keyring_session, op_item, pass_insert
 
 # The child proves it got each value by comparing, so no value needs to be printed
 CHILD = [sys.executable, "-c", "import os,sys; want=dict(a.split('=',1) for a in sys.argv[1:]); sys.exit(0 if all(os.environ.get(k)==v for k,v in want.items()) else 9)"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap
-from tests.support.secrets import Fakes, fakes, fingerprint, gnupg, keyring_session  # noqa: F401
+from tests.support.secrets import Fakes, fingerprint, keyring_session
 
 CANARY = "canary-" + secrets.token_hex(12)
 CHECK_CHILD = [sys.executable, "-c", f"import os,sys; sys.exit(0 if os.environ.get('TEAM_SECRET') == {CANARY!r} else 9)"]

@@ -14,6 +14,7 @@ from bootstrap.errors import Failure, UserError
 if TYPE_CHECKING:
     from bootstrap.context import Context
     from bootstrap.schema import Profile
+    from bootstrap.secretscan import Hit
 
 app = typer.Typer(
     help="Secrets from your password manager: check them, run a command with them, find plaintext ones.",
@@ -91,12 +92,22 @@ def scan(
         help="Files or folders (default: your dotfiles, shell history, ~/.aws/credentials, .env files here).",
     ),
     profile: Optional[str] = ProfileOpt,
+    staged: bool = typer.Option(
+        False, "--staged", help="Scan what is staged for the next git commit (the pre-commit hook)."
+    ),
 ) -> None:
     """Find plaintext secrets; prints file:line and the kind, never the value. Exit 1 when any is found."""
     from bootstrap import secretscan
     from bootstrap.secrets import render
 
     ctx = context()
+    if staged:
+        hits, count = _scan_staged(ctx)
+        render.scan_report(ctx, hits, count)
+        if hits:
+            print("bootstrap: commit blocked: remove the secrets above from the staged files", file=sys.stderr)
+            raise typer.Exit(1)
+        return
     _profile(ctx, profile)  # a bad --profile is still bad input here
     if paths:
         for path in paths:
@@ -110,6 +121,50 @@ def scan(
     render.scan_report(ctx, hits, len(list(secretscan.walk(targets))))
     if hits:
         raise typer.Exit(1)
+
+
+def _scan_staged(ctx: Context) -> tuple[list[Hit], int]:
+    """The staged content of every added or changed file, as the commit will hold it."""
+    from bootstrap import secretscan
+
+    listed = ctx.runner.run(["git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], timeout=30)
+    if not listed.ok:
+        raise UserError("--staged works inside a git repository")
+    names = [n for n in listed.stdout.split("\0") if n]
+    hits: list[Hit] = []
+    for name in names:
+        shown = ctx.runner.run(["git", "show", f":{name}"], timeout=30)
+        if shown.ok and "\0" not in shown.stdout[:8192]:
+            hits += secretscan.scan_text(Path(name), shown.stdout)
+    return hits, len(names)
+
+
+@app.command("hook")
+def hook(
+    repo: Path = typer.Argument(Path("."), metavar="[REPO]", help="The git repository (default: the current one)."),
+) -> None:
+    """Install a git pre-commit hook that blocks commits with plaintext secrets, after proving it works."""
+    from bootstrap import files, runs
+    from bootstrap.secrets import hook as hook_mod
+    from bootstrap.steps import Applier
+
+    ctx = context()
+    steps = hook_mod.steps(ctx, repo.resolve())
+    if not steps:
+        ctx.console.print(f"The secrets hook is already installed in {ctx.tilde(repo.resolve())}.", markup=False)
+        return
+    problem = hook_mod.prove(ctx)
+    if problem:
+        raise Failure(f"the hook was not installed: in a test repository, {problem}")
+    with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
+        journal = files.Journal(ctx.paths.runs, "run", runs.command_line(sys.argv[1:]))
+        for step in steps:
+            Applier(ctx, files.Writer(journal)).apply(step)
+        journal.finish()
+    ctx.console.print(
+        f"{steps[0].summary}: a test commit with a planted secret was refused. `bootstrap undo` removes it.",
+        markup=False,
+    )
 
 
 def _repo_root(ctx: Context, cwd: Path) -> Optional[Path]:
