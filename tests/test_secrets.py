@@ -303,3 +303,18 @@ def test_files_created_are_private(store: Path) -> None:
     pass_insert("data/x", "v\n")
     mode = stat.S_IMODE((store / "data" / "x.gpg").stat().st_mode)
     assert mode & 0o077 == 0
+
+
+def test_pass_locked_key_is_told_apart_from_a_missing_key(gnupg: Path, home: Path, tmp_path: Path) -> None:
+    need("pass")
+    subprocess.run(
+        ["gpg", "--batch", "--passphrase", "correct horse", "--quick-gen-key", "Locked <locked@example.com>", "default", "default", "never"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(["pass", "init", "locked@example.com"], check=True, capture_output=True)
+    pass_insert("data/warehouse", "pw\n")
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=True)  # forget any cached passphrase
+    team = profile(tmp_path, {"WAREHOUSE_PASSWORD": "pass://data/warehouse"})
+    out = bootstrap("secrets", "check", "--profile", str(team), env={"DISPLAY": "", "GPG_TTY": ""})
+    assert out.returncode == 1
+    assert "locked" in out.stdout and "pass show data/warehouse" in out.stdout, out.stdout

@@ -62,7 +62,9 @@ def read_one(ctx: Context, ref: Ref) -> Resolution:
         first = result.stdout.split("\n", 1)[0].rstrip("\r")
         return Resolution(ref, "ok", "resolves", value=first)
     said = result.stderr
-    if "No secret key" in said:
+    # gpg says "No secret key" both when the key is absent and when it is there but no
+    # passphrase prompt could be shown: asking for the key itself tells the two apart
+    if "No secret key" in said and not _have_secret_key(ctx, path):
         return Resolution(
             ref,
             "signed_out",
@@ -70,7 +72,15 @@ def read_one(ctx: Context, ref: Ref) -> Resolution:
             "import your key (gpg --import your-key.asc), or ask a teammate to re-encrypt the store for it (pass init KEY-ID)",
         )
     if any(
-        s in said for s in ("Inappropriate ioctl", "No pinentry", "Operation cancelled", "Bad passphrase", "Timeout")
+        s in said
+        for s in (
+            "No secret key",
+            "Inappropriate ioctl",
+            "No pinentry",
+            "Operation cancelled",
+            "Bad passphrase",
+            "Timeout",
+        )
     ):
         return Resolution(
             ref,
@@ -84,6 +94,20 @@ def read_one(ctx: Context, ref: Ref) -> Resolution:
         f"gpg could not read {ref}: {ctx.tilde(said.strip().splitlines()[-1] if said.strip() else result.returncode)}",
         "pass show " + ref.path,
     )
+
+
+def _have_secret_key(ctx: Context, entry: Path) -> bool:
+    """Whether a secret key for the nearest .gpg-id of entry is in the keyring."""
+    root = store_dir(ctx)
+    folder = entry.parent
+    while folder != root and root in folder.parents and not (folder / ".gpg-id").is_file():
+        folder = folder.parent
+    try:
+        ids = (folder / ".gpg-id").read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+    result = ctx.runner.run(["gpg", "--batch", "--with-colons", "--list-secret-keys", *ids], timeout=30)
+    return result.ok and any(line.startswith("sec") for line in result.stdout.splitlines())
 
 
 def _similar(ctx: Context, ref: Ref) -> str:
@@ -108,12 +132,6 @@ def store(ctx: Context, ref: Ref, value: str) -> None:
     result = ctx.runner.run(["pass", "insert", "--multiline", "--force", ref.path], input=value + "\n", timeout=120)
     if not result.ok:
         raise Failure(f"pass could not save {ref}: {ctx.tilde(result.explain())}")
-
-
-def init_store(ctx: Context, key_id: str) -> None:
-    result = ctx.runner.run(["pass", "init", key_id], timeout=120)
-    if not result.ok:
-        raise Failure(f"pass could not create the password store: {ctx.tilde(result.explain())}")
 
 
 def secret_keys(ctx: Context) -> list[tuple[str, str]]:
