@@ -318,3 +318,29 @@ def test_pass_locked_key_is_told_apart_from_a_missing_key(gnupg: Path, home: Pat
     out = bootstrap("secrets", "check", "--profile", str(team), env={"DISPLAY": "", "GPG_TTY": ""})
     assert out.returncode == 1
     assert "locked" in out.stdout and "pass show data/warehouse" in out.stdout, out.stdout
+
+
+def test_set_on_a_terminal_asks_twice_and_never_echoes(fakes: Fakes, tmp_path: Path) -> None:
+    import pexpect
+
+    team = profile(tmp_path, {"API_TOKEN": "op://Data/api/password"}, backend="op")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bootstrap", "secrets", "set", "API_TOKEN", "--profile", str(team)],
+        env={**os.environ, "TERM": "xterm"},
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect("Value for API_TOKEN")
+        child.sendline("typed-Secret-42")
+        child.expect("Once more")
+        child.sendline("typed-Secret-42")
+        child.expect(pexpect.EOF)
+        said = (child.before or "")
+    finally:
+        child.close()
+    assert child.exitstatus == 0, said
+    assert "typed-Secret-42" not in said and "Saved op://Data/api/password (15 characters)" in said
+    items = json.loads(fakes.op_db.read_text())["items"]
+    assert [i["fields"]["password"] for i in items] == ["typed-Secret-42"]
