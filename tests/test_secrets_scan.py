@@ -8,8 +8,12 @@ import random
 import string
 from pathlib import Path
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from bootstrap import secretscan
 from bootstrap.secrets.envfile import parse_text
+from tests.strategies import messy_text_file
 
 CORPUS = Path(__file__).parent / "corpus" / "secrets"
 
@@ -92,3 +96,26 @@ def test_default_paths(tmp_path: Path, home: Path) -> None:
         (repo / name).write_text("x\n")
     found = secretscan.default_paths(home, repo, repo)
     assert set(found) == {home / ".zsh_history", home / "Documents" / "passwords.txt", repo / ".env", repo / "sub" / ".env.local"}
+
+
+@given(messy_text_file(), st.lists(st.sampled_from(["A=pass://x/y", "B=op://V/i/f", "C={{ bw://i }}", "D=x"]), max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_messy_files_never_crash_the_parser_or_the_scanner(data: bytes, refs: list[str]) -> None:
+    from bootstrap.errors import UserError
+
+    text = data.decode("utf-8", errors="surrogateescape") + "\n" + "\n".join(refs)
+    list(secretscan.scan_text(Path("f"), text))
+    try:
+        entries = parse_text(text, "f")
+    except UserError as exc:
+        assert str(exc).startswith("f:")  # one line naming the file and line
+    else:
+        assert all(e.name for e in entries)
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "+/", min_size=8, max_size=60))
+@settings(max_examples=100, deadline=None)
+def test_masked_findings_never_hold_the_value(value: str) -> None:
+    assume(not secretscan.harmless(value))  # xxxxxxxx, "password": placeholders, not findings
+    found = secretscan.scan_line(f"export DB_PASSWORD={value}")
+    assert found is not None and value not in found[1] and found[1].endswith(f"({len(value)} characters)")

@@ -74,8 +74,8 @@ def exec_(
         if not allow_missing:
             raise typer.Exit(1)
     program = ctx.runner.which(command[0]) if "/" not in command[0] else command[0]
-    if program is None:
-        raise UserError(f"{command[0]}: command not found")
+    if program is None or not os.access(program, os.X_OK) or os.path.isdir(program):
+        raise UserError(f"{command[0]}: command not found (or not executable); nothing was run")
     env = environ.child_environment(ctx.env, checked)
     sys.stdout.flush()
     sys.stderr.flush()

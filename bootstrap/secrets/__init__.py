@@ -60,10 +60,6 @@ def parse(text: str) -> Ref:
     return Ref(scheme, path)
 
 
-def is_reference(text: str) -> bool:
-    return bool(SECRET_REFERENCE.match(text.strip()))
-
-
 @dataclass(frozen=True)
 class Status:
     """Whether a backend can be used now, and the command that makes it so when it cannot."""

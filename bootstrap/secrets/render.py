@@ -24,11 +24,12 @@ def check_table(ctx: Context, checked: Checked) -> None:
     console = ctx.console
     width = max(len(n) for n in checked.entries)
     fixes: dict[str, str] = {}
+    values = checked.values()
     for name, entry in checked.entries.items():
         problems = checked.problems(name)
         refs = ", ".join(str(r) for r in entry.refs) or "(no reference)"
         if not problems:
-            length = len(checked.values()[name])
+            length = len(values[name])
             console.print(f"{name:<{width}}  ok          {refs}  ({length} characters)", markup=False)
             continue
         worst = problems[0]
