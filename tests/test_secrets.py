@@ -344,3 +344,19 @@ def test_set_on_a_terminal_asks_twice_and_never_echoes(fakes: Fakes, tmp_path: P
     assert "typed-Secret-42" not in said and "Saved op://Data/api/password (15 characters)" in said
     items = json.loads(fakes.op_db.read_text())["items"]
     assert [i["fields"]["password"] for i in items] == ["typed-Secret-42"]
+
+
+def test_keyring_refuses_a_backend_that_keeps_nothing_safe(tmp_path: Path) -> None:
+    team = profile(tmp_path, {"DB_PASSWORD": "keyring://warehouse/etl"}, backend="keyring")
+    out = bootstrap("secrets", "check", "--profile", str(team), env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    assert out.returncode == 1 and "no safe system keyring" in out.stdout, out.stdout
+
+
+def test_doctor_quick_scan_names_the_line_not_the_value(tmp_path: Path, home: Path) -> None:
+    (home / ".zsh_history").write_text(": 1700000000:0;ls\n: 1700000001:0;export PGPASSWORD=Kx9-warehouse-Pw\n")
+    team = profile(tmp_path, {})
+    out = bootstrap("doctor", "--json", "--profile", str(team), "--only", "secrets")
+    check = {c["id"]: c for c in json.loads(out.stdout)["checks"]}["secrets.plaintext"]
+    assert check["status"] == "warning" and "~/.zsh_history:2" in check["summary"]
+    assert check["fix"].startswith("bootstrap secrets scan")
+    assert "Kx9" not in out.stdout
