@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap, need
-from tests.support.secrets import Fakes, bw_item, keyring_session, op_item, pass_insert
+from tests.support.secrets import Fakes, bw_item, bw_locked_account, keyring_session, op_item, pass_insert
 
 # The child proves it got each value by comparing, so no value needs to be printed
 CHILD = [sys.executable, "-c", "import os,sys; want=dict(a.split('=',1) for a in sys.argv[1:]); sys.exit(0 if all(os.environ.get(k)==v for k,v in want.items()) else 9)"]
@@ -209,6 +209,16 @@ def test_real_bw_logged_out(tmp_path: Path, home: Path) -> None:
     out = bootstrap("secrets", "check", "--profile", str(team), env={"BITWARDENCLI_APPDATA_DIR": str(home / ".bw")})
     assert out.returncode == 1, out.stdout
     assert "not logged in to Bitwarden" in out.stdout and "bw login" in out.stdout
+
+
+def test_real_bw_locked(tmp_path: Path, home: Path) -> None:
+    need("bw")
+    appdata = home / ".bw"
+    bw_locked_account(appdata)
+    team = profile(tmp_path, {"T": "bw://warehouse"}, backend="bw")
+    out = bootstrap("secrets", "check", "--profile", str(team), env={"BITWARDENCLI_APPDATA_DIR": str(appdata)})
+    assert out.returncode == 1, out.stdout
+    assert "Bitwarden vault is locked" in out.stdout and 'export BW_SESSION="$(bw unlock --raw)"' in out.stdout
 
 
 def test_bw_states_told_apart(fakes: Fakes, tmp_path: Path) -> None:

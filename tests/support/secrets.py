@@ -8,6 +8,7 @@ tools: `op` prints `[ERROR] YYYY/MM/DD HH:MM:SS message` on stderr and exits 1; 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -220,4 +221,28 @@ def keyring_session(argv: list[str], env: dict[str, str], input: str | None = No
         env={**os.environ, **env, "KEYRING_PASSWORD": KEYRING_PASSWORD},
         timeout=120,
         check=False,
+    )
+
+
+def bw_locked_account(appdata: Path) -> None:
+    """A real `bw` data folder for an account that is logged in but locked, written offline:
+    the account list, the active account, and an access token that has not expired (bw only
+    asks whether one is there; it reaches the server when the vault is used)."""
+
+    def part(obj: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    user = "11111111-2222-3333-4444-555555555555"
+    token = f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'sub': user, 'email': 'ada@example.com', 'exp': 4102444800})}.x"
+    appdata.mkdir(parents=True, exist_ok=True)
+    (appdata / "data.json").write_text(
+        json.dumps(
+            {
+                "stateVersion": 79,
+                "global_environment_environment": {"region": "Self-hosted", "urls": {"base": "http://127.0.0.1:9"}},
+                "global_account_accounts": {user: {"email": "ada@example.com", "emailVerified": True, "name": "Ada"}},
+                "global_account_activeAccountId": user,
+                f"user_{user}_token_accessToken": token,
+            }
+        )
     )
