@@ -370,3 +370,26 @@ def test_doctor_quick_scan_names_the_line_not_the_value(tmp_path: Path, home: Pa
     assert check["status"] == "warning" and "~/.zsh_history:2" in check["summary"]
     assert check["fix"].startswith("bootstrap secrets scan")
     assert "Kx9" not in out.stdout
+
+
+def test_first_day_run_offers_the_password_managers_cli(tmp_path: Path, home: Path) -> None:
+    from bootstrap.components import secrets as component
+    from bootstrap.context import Platform, from_environment
+    from bootstrap.schema import Profile
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "npm").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "npm").chmod(0o755)
+    wanted = Profile.model_validate({"components": {"secrets": {"backend": "bw", "env": {"A": "op://V/i/f"}}}})
+    ctx = from_environment({**os.environ, "PATH": str(bin_dir)}, interactive=False)
+    linux = [(s.summary, s.commands) for s in component.plan(ctx, wanted)]
+    assert linux == [("Install the Bitwarden CLI (bw)", (("npm", "install", "-g", "@bitwarden/cli"),))]
+    ctx.platform = Platform("darwin", "arm64")
+    mac = [s.commands[0] for s in component.plan(ctx, wanted)]
+    assert mac == [("brew", "install", "bitwarden-cli"), ("brew", "install", "--cask", "1password-cli")]
+    # installed: nothing to do
+    for tool in ("bw", "op"):
+        (bin_dir / tool).write_text("#!/bin/sh\n")
+        (bin_dir / tool).chmod(0o755)
+    assert component.plan(ctx, wanted) == []

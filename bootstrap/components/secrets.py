@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Optional, TypeVar
 
 from bootstrap import secretscan, syspkg
 from bootstrap.context import Context
@@ -42,16 +42,30 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     for scheme in schemes(spec):
         if scheme == "pass":
             steps += _pass_steps(ctx)
-        elif scheme == "bw" and ctx.runner.which("bw") is None and ctx.runner.which("npm"):
-            steps.append(
-                Step(
-                    NAME,
-                    "Install the Bitwarden CLI (bw) with npm",
-                    commands=(("npm", "install", "-g", "@bitwarden/cli"),),
-                    installs=("the Bitwarden CLI", "npm uninstall -g @bitwarden/cli"),
-                )
-            )
+        elif scheme in CLI_PACKAGES and ctx.runner.which(scheme) is None:
+            steps += _cli_install(ctx, scheme)
     return steps
+
+
+# The password managers' own CLIs: Homebrew has both; elsewhere only Bitwarden's is a package
+# we can install (npm), 1Password's comes from its own repositories (doctor links the guide)
+CLI_PACKAGES: dict[str, tuple[tuple[str, ...], Optional[str]]] = {
+    "op": (("--cask", "1password-cli"), None),
+    "bw": (("bitwarden-cli",), "@bitwarden/cli"),
+}
+
+
+def _cli_install(ctx: Context, scheme: str) -> list[Step]:
+    brew, npm = CLI_PACKAGES[scheme]
+    label = "the 1Password CLI (op)" if scheme == "op" else "the Bitwarden CLI (bw)"
+    if ctx.platform.family == "macos":
+        command: tuple[str, ...] = ("brew", "install", *brew)
+        removal = f"brew uninstall {' '.join(brew)}"
+    elif npm and ctx.runner.which("npm"):
+        command, removal = ("npm", "install", "-g", npm), f"npm uninstall -g {npm}"
+    else:
+        return []
+    return [Step(NAME, f"Install {label}", commands=(command,), installs=(label, removal))]
 
 
 def _pass_steps(ctx: Context) -> list[Step]:
