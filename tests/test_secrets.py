@@ -242,6 +242,10 @@ def test_bw_states_told_apart(fakes: Fakes, tmp_path: Path) -> None:
     run = bootstrap("secrets", "exec", "--profile", str(good), "--", *CHILD, "PW=bw-Secret-1", "KEY=k3y-value")
     assert run.returncode == 0, run.stderr
     assert sum(1 for line in fakes.argv_logs().splitlines() if '"list"' in line) == 2  # one batch per command
+    fakes.bw(status="unlocked", items="not a list of items: bw answered garbage")
+    broken = bootstrap("secrets", "check", "--profile", str(good))
+    assert broken.returncode == 1 and "error" in broken.stdout and "Traceback" not in broken.stderr
+    fakes.bw(status="unlocked", items=[bw_item("warehouse", "w1", "bw-Secret-1")])
     stored = bootstrap("secrets", "set", "bw://fresh", "--profile", str(good), input="bw-new\n")
     assert stored.returncode == 0, stored.stderr
     assert "bw-new" not in fakes.argv_logs()

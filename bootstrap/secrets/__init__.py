@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Literal, Optional, Protocol
 
-from bootstrap.errors import UserError
+from bootstrap.errors import Failure, UserError
 from bootstrap.schema import SECRET_REFERENCE
 
 if TYPE_CHECKING:
@@ -125,7 +125,10 @@ def resolve_all(ctx: Context, refs: list[Ref]) -> dict[Ref, Resolution]:
         status = module.status(ctx)
         if not status.ok:
             return [unusable(r, status) for r in by_scheme[scheme]]
-        return module.resolve(ctx, by_scheme[scheme])
+        try:
+            return module.resolve(ctx, by_scheme[scheme])
+        except Failure as exc:  # the tool failed as a whole (a sync error): every reference says so
+            return [Resolution(r, "error", str(exc), f"{scheme} --help") for r in by_scheme[scheme]]
 
     results: dict[Ref, Resolution] = {}
     if not by_scheme:

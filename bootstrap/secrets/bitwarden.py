@@ -43,8 +43,13 @@ def _items(ctx: Context) -> list[dict[str, Any]]:
     result = ctx.runner.run(["bw", "list", "items", "--nointeraction"], timeout=120)
     if not result.ok:
         raise Failure(f"Bitwarden could not list your items ({ctx.tilde(result.explain())}); try: bw sync")
-    data = json.loads(result.stdout)
-    return [i for i in data if isinstance(i, dict)] if isinstance(data, list) else []
+    try:
+        data = json.loads(result.stdout)
+    except ValueError:
+        data = None
+    if not isinstance(data, list):
+        raise Failure("Bitwarden's item list was not what bw prints (a JSON list); try: bw sync, then again")
+    return [i for i in data if isinstance(i, dict)]
 
 
 def _split(ref: Ref) -> tuple[str, str]:
