@@ -141,3 +141,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "fresh Debian machine: first-day run per role")
         for line in figures:
             terminalreporter.write_line(line)
+# Fixtures of the secrets tests: a throw-away GnuPG home, fakes of op and bw
+pytest_plugins = ["tests.support.secrets"]

@@ -14,6 +14,7 @@ import typer
 
 from bootstrap import __version__
 from bootstrap.cli import profile
+from bootstrap.cli import secrets as secrets_cli
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.errors import Cancelled, Failure, UserError
 
@@ -36,6 +37,7 @@ app = typer.Typer(
 )
 # Command groups, each in a module of its own.
 app.add_typer(profile.app, name="profile")
+app.add_typer(secrets_cli.app, name="secrets")
 
 
 def _version(value: bool) -> None:

@@ -14,9 +14,6 @@ if TYPE_CHECKING:
 # name -> module; the order is the order of a run when REQUIRES says nothing else
 MODULES: dict[str, str] = {
     "git": "bootstrap.components.git",
-    "shell": "bootstrap.components.shell",
-    # a profile's own commands run after every declarative component (keep this entry last)
-    "commands": "bootstrap.components.commands",
 }
 
 
