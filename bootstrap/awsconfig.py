@@ -200,7 +200,7 @@ def edited(text: str, spec: Aws) -> tuple[str, Edit]:
                 (updated if section.owned else adopted).append(label(section.key))
         elif section.owned and section.key not in wanted:
             start, end = section.start, _owned_end(text, section)
-            if not text[end:].strip() and text[:start].endswith(nl + nl):
+            if text[:start].endswith(nl + nl):
                 start -= len(nl)  # the blank line we put before it when we added it
             replacements.append((start, end, ""))
             removed.append(label(section.key))

@@ -42,11 +42,18 @@ def whoami(profile: Optional[str] = AwsProfileOpt) -> None:
             markup=False,
         )
         raise typer.Exit(1)
-    answers = awsidentity.lookup(chosen, local.config_path, local.credentials_path)
+    early = {name: aws.precheck(ctx, local, name) for name in chosen if name in local.profiles}
+    asked = [name for name in chosen if early.get(name) is None]
+    answers = awsidentity.lookup(asked, local.config_path, local.credentials_path)
     failed = 0
     for name in chosen:
-        answer = answers[name]
-        if isinstance(answer, awsidentity.Identity):
+        answer = answers.get(name)
+        known = early.get(name)
+        if known is not None:
+            failed += known.status == "error"
+            ctx.console.print(f"{'✗' if known.status == 'error' else '-'} {name}: {known.summary}", markup=False)
+            ctx.console.print(f"    fix: {known.fix}", markup=False)
+        elif isinstance(answer, awsidentity.Identity):
             ctx.console.print(f"✓ {name}: {answer.principal}, account {answer.account}", markup=False)
             ctx.console.print(f"    {answer.arn}", markup=False)
         else:

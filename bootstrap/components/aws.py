@@ -360,11 +360,11 @@ def _lookup(ctx: Context, local: Local, profiles: list[str]) -> dict[str, object
     """Identities of the profiles worth asking about (not the ones already known to fail)."""
     from bootstrap import awsidentity
 
-    asked = [p for p in profiles if p in local.profiles and _precheck(ctx, local, p) is None]
+    asked = [p for p in profiles if p in local.profiles and precheck(ctx, local, p) is None]
     return dict(awsidentity.lookup(asked, local.config_path, local.credentials_path))
 
 
-def _precheck(ctx: Context, local: Local, profile: str) -> Optional[Outcome]:
+def precheck(ctx: Context, local: Local, profile: str) -> Optional[Outcome]:
     """What can be said without the network: a missing profile, a signed-out session, MFA."""
     if profile not in local.profiles:
         return Outcome(
@@ -401,7 +401,7 @@ def _identity_check(
 ) -> Callable[[], Outcome]:
     def run() -> Outcome:
         found = local()
-        early = _precheck(ctx, found, profile)
+        early = precheck(ctx, found, profile)
         if early is not None:
             return early
         if ctx.offline:
