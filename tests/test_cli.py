@@ -55,7 +55,7 @@ def test_design_example_profile_loads_and_doctor_reports_unsupported_parts() -> 
     assert bootstrap("profile", "validate", str(example)).returncode == 0
     result = bootstrap("doctor", "--json", "--profile", str(example))
     checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
-    for name in ("aws", "terraform", "shell", "secrets", "packages", "dotfiles"):
+    for name in ("terraform", "shell", "secrets", "packages", "dotfiles"):
         assert checks[f"{name}.support"]["status"] == "info"
 
 
