@@ -377,3 +377,59 @@ def test_botocore_stays_out_of_help_and_offline(home: Path, team: Path, argv: li
         [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), timeout=60, check=False
     )
     assert result.stderr.strip().splitlines()[-1] == "CLEAN", result.stderr
+
+
+# --- the first-day run on a terminal offers the SSO sign-in -----------------------------------
+
+FAKE_LOGIN = """\
+#!/bin/sh
+# `aws sso login` opens a browser and needs AWS: this one writes the token cache file the way the
+# real one does after a successful sign-in; everything else goes to the real AWS CLI.
+if [ "$1" = sso ] && [ "$2" = login ]; then
+    echo "$*" >> "{log}"
+    "{python}" -c 'import sys, datetime, json, hashlib, pathlib
+cache = pathlib.Path.home() / ".aws" / "sso" / "cache"
+cache.mkdir(parents=True, exist_ok=True)
+expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)
+data = {{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "placeholder",
+        "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+(cache / (hashlib.sha1(sys.argv[1].encode()).hexdigest() + ".json")).write_text(json.dumps(data))' "$4"
+    echo "Successfully logged into Start URL: https://corp.awsapps.com/start"
+    exit 0
+fi
+exec "{real}" "$@"
+"""
+
+
+@pytest.mark.slow
+def test_a_terminal_run_offers_the_sso_sign_in_then_checks_the_identities(
+    home: Path, team: Path, tmp_path: Path, aws_on_path: str
+) -> None:
+    import pexpect
+
+    from tests.support.aws import free_port
+
+    log = tmp_path / "login.log"
+    fake = tmp_path / "bin" / "aws"
+    fake.unlink()
+    fake.write_text(FAKE_LOGIN.format(log=log, python=sys.executable, real=aws_on_path))
+    fake.chmod(0o755)
+    # The sign-in's check asks the SSO portal; here it is a closed local port, never the internet.
+    env = {**os.environ, "TERM": "xterm-256color", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bootstrap", "run", "--profile", str(team)], env=env, encoding="utf-8", timeout=60
+    )
+    try:
+        child.expect("Sign in to AWS SSO session corp")
+        child.expect("aws sso login --sso-session corp")
+        child.expect("Make these changes")
+        child.send("y")
+        child.expect("signed in, but these profiles still do not work")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 1
+    assert log.read_text().split() == ["sso", "login", "--sso-session", "corp"]
+    assert "[profile warehouse]" in (home / ".aws" / "config").read_text()
+    checks = doctor_json(team, "--offline")
+    assert checks["aws.sso.corp"]["status"] == "ok"  # signed in now: doctor stops asking for it

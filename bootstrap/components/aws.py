@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -443,7 +444,7 @@ def identity_outcome(ctx: Context, local: Local, problem: object) -> Outcome:
         return Outcome(
             "error",
             f"profile {name} was denied: {message}",
-            f"bootstrap aws explain --profile {name} '{message}'",
+            f"bootstrap aws explain --profile {name} {shlex.quote(message)}",
             DOCS,
         )
     if problem.kind == "invalid-keys":
