@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from bootstrap.schema import Aws, AwsProfile, SsoSession
 
@@ -62,9 +61,6 @@ class Section:
 class ConfigFile:
     text: str
     sections: list[Section]
-
-    def find(self, kind: str, name: str) -> list[Section]:
-        return [s for s in self.sections if s.kind == kind and s.name == name]
 
     @property
     def profiles(self) -> dict[str, Section]:
@@ -126,6 +122,18 @@ def profile_lines(profile: AwsProfile) -> list[str]:
 def session_lines(session: SsoSession) -> list[str]:
     data = session.model_dump()
     return [f"{key} = {data[attr]}" for attr, key in _SESSION_KEYS if data.get(attr) is not None]
+
+
+def spec_settings(spec: Aws) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """A team profile's AWS profiles and sessions as the config file will hold them, for
+    awsgraph.lint before anything is written (`profile validate` can use it as it is)."""
+
+    def values(lines: list[str]) -> dict[str, str]:
+        return {k: v for k, _, v in (line.partition(" = ") for line in lines)}
+
+    profiles = {name: values(profile_lines(p)) for name, p in spec.profiles.items()}
+    sessions = {name: values(session_lines(s)) for name, s in spec.sso_sessions.items()}
+    return profiles, sessions
 
 
 def wanted_sections(spec: Aws) -> dict[tuple[str, str], list[str]]:
@@ -224,9 +232,6 @@ def credentials_profiles(text: str) -> dict[str, Section]:
     return {s.name: s for s in parse(text, credentials=True).sections}
 
 
-LONG_LIVED_KEYS = ("aws_access_key_id", "aws_secret_access_key")
-
-
 def long_lived(sections: dict[str, Section]) -> list[str]:
     """Profiles holding an access key without a session token: keys that never expire."""
     return [
@@ -234,7 +239,3 @@ def long_lived(sections: dict[str, Section]) -> list[str]:
         for name, section in sections.items()
         if "aws_access_key_id" in section.values and "aws_session_token" not in section.values
     ]
-
-
-def setting(section: Optional[Section], key: str) -> Optional[str]:
-    return section.values.get(key) if section is not None else None

@@ -433,3 +433,17 @@ def test_a_terminal_run_offers_the_sso_sign_in_then_checks_the_identities(
     assert "[profile warehouse]" in (home / ".aws" / "config").read_text()
     checks = doctor_json(team, "--offline")
     assert checks["aws.sso.corp"]["status"] == "ok"  # signed in now: doctor stops asking for it
+
+
+def test_a_team_spec_is_linted_before_it_is_written() -> None:
+    from bootstrap import awsconfig, awsgraph
+    from bootstrap.schema import Aws, AwsProfile
+
+    spec = Aws(profiles={"a": AwsProfile(role_arn="arn:aws:iam::123456789012:role/x", source_profile="a-typo")})
+    profiles, sessions = awsconfig.spec_settings(spec)
+    assert profiles == {"a": {"role_arn": "arn:aws:iam::123456789012:role/x", "source_profile": "a-typo"}}
+    problems = awsgraph.lint(profiles, sessions)
+    assert [str(p) for p in problems] == [
+        "profile a: source_profile 'a-typo' does not exist in ~/.aws/config or ~/.aws/credentials"
+    ]
+    assert awsgraph.lint(profiles, sessions, credentials=["a-typo"]) == []
