@@ -2,7 +2,8 @@
 
 Each profile assumes a role from one set of keys (moto has no SSO), so every identity is a real
 AssumeRole plus GetCallerIdentity over HTTP. The side-by-side column runs the AWS CLI (PyPI v1,
-which honours AWS_ENDPOINT_URL) once per profile, one after another, as a person would.
+which honours AWS_ENDPOINT_URL) once per profile, one after another as a person would, and all
+at once, as doctor would if it ran a CLI process per profile instead of botocore in-process.
 Targets: doctor with N=5 at most 1.5x the time of N=1, with N=20 at most 4x.
 
 Usage: .venv/bin/python benchmarks/aws_doctor.py [--runs N] [--warmup N]
@@ -76,9 +77,21 @@ def main() -> None:
                 script = "\n".join(
                     f"{AWS} sts get-caller-identity --profile p{i} >/dev/null || exit 1" for i in range(count)
                 )
+                at_once = (
+                    "pids=''\n"
+                    + "\n".join(
+                        f'{AWS} sts get-caller-identity --profile p{i} >/dev/null & pids="$pids $!"'
+                        for i in range(count)
+                    )
+                    + "\nfor pid in $pids; do wait $pid || exit 1; done\n"
+                )
                 results[count] = interleaved(
                     box,
-                    {"doctor": doctor, "aws cli, one after another": ["sh", "-c", script]},
+                    {
+                        "doctor": doctor,
+                        "aws cli, one after another": ["sh", "-c", script],
+                        "aws cli, all at once": ["sh", "-c", at_once],
+                    },
                     args.runs,
                     args.warmup,
                     ok_codes=(0, 1),
@@ -89,16 +102,22 @@ def main() -> None:
 
     base = median(results[1]["doctor"])
     print(f"bootstrap doctor over N AWS profiles against moto (median of {args.runs}; {os.cpu_count()} cores)")
-    print(f"{'N':>3}  {'doctor':>9}  {'vs N=1':>7}  {'target':>7}  {'aws CLI per profile':>20}  {'doctor vs CLI':>13}")
+    cli_base = median(results[1]["aws cli, all at once"])
+    print(
+        f"{'N':>3}  {'doctor':>9}  {'vs N=1':>7}  {'target':>7}  {'CLI one by one':>15}  {'doctor vs it':>12}"
+        f"  {'CLI all at once':>15}  {'vs N=1':>7}"
+    )
     for count in SIZES:
         doctor_s = median(results[count]["doctor"])
         cli_s = median(results[count]["aws cli, one after another"])
+        parallel_s = median(results[count]["aws cli, all at once"])
         ratio = doctor_s / base
         target = TARGETS.get(count)
         goal = f"<= {target:g}x" if target else "-"
         mark = f" ({verdict(ratio, target)})" if target else ""
         print(
-            f"{count:>3}  {ms(doctor_s):>9}  {ratio:>6.2f}x  {goal:>7}  {ms(cli_s):>20}  {doctor_s / cli_s:>12.2f}x{mark}"
+            f"{count:>3}  {ms(doctor_s):>9}  {ratio:>6.2f}x  {goal:>7}  {ms(cli_s):>15}  {doctor_s / cli_s:>11.2f}x"
+            f"  {ms(parallel_s):>15}  {parallel_s / cli_base:>6.2f}x{mark}"
         )
     for count in SIZES:
         for name, values in results[count].items():

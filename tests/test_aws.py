@@ -447,3 +447,18 @@ def test_a_team_spec_is_linted_before_it_is_written() -> None:
         "profile a: source_profile 'a-typo' does not exist in ~/.aws/config or ~/.aws/credentials"
     ]
     assert awsgraph.lint(profiles, sessions, credentials=["a-typo"]) == []
+
+
+def test_s3s_bare_access_denied_says_what_it_can() -> None:
+    from bootstrap import awsexplain
+
+    found = awsexplain.parse("An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied")
+    assert (found.code, found.operation, found.principal, found.action, found.deny) == (
+        "AccessDenied",
+        "ListBuckets",
+        None,
+        None,
+        "unknown",
+    )
+    request = awsexplain.access_request(found)
+    assert "- Action: the ListBuckets call" in request and "- Who: unknown" in request
