@@ -51,10 +51,18 @@ class Section:
     line: int  # 1-based line of the header
     values: dict[str, str] = field(default_factory=dict)  # key (lower case) -> value
     owned: bool = False  # carries our marker
+    repeated: tuple[str, ...] = ()  # keys set twice: the AWS CLI then cannot read the file at all
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.kind, self.name)
+
+    @property
+    def exact(self) -> str:
+        """The header as the CLI's parser compares them: `[profile a]` twice is an error, while
+        `[default]` and `[profile default]` are two sections for the same profile."""
+        match = _HEADER.match(self.header)
+        return match.group("name") if match else self.header
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ def parse(text: str, credentials: bool = False) -> ConfigFile:
         assert match is not None
         kind, name = classify(match.group("name"), credentials)
         values: dict[str, str] = {}
+        repeated: list[str] = []
         owned = False
         for body in lines[index + 1 : stop]:
             stripped = body.rstrip("\r\n")
@@ -109,8 +118,13 @@ def parse(text: str, credentials: bool = False) -> ConfigFile:
                 continue  # a nested value (s3 = ...), not a setting of its own
             entry = _ENTRY.match(stripped)
             if entry:
-                values[entry.group("key").strip().lower()] = entry.group("value").strip()
-        sections.append(Section(kind, name, header, offsets[index], offsets[stop], index + 1, values, owned))
+                key = entry.group("key").strip().lower()
+                if key in values:
+                    repeated.append(key)
+                values[key] = entry.group("value").strip()
+        sections.append(
+            Section(kind, name, header, offsets[index], offsets[stop], index + 1, values, owned, tuple(repeated))
+        )
     return ConfigFile(text, sections)
 
 

@@ -107,7 +107,9 @@ def lint(
     at = where or {}
     creds = set(credentials)
     problems = [
-        Problem(name, "is defined more than once; the AWS CLI uses the last one", at.get(name, ""))
+        Problem(
+            name, "is defined more than once, so the AWS CLI cannot read the file at all; keep one", at.get(name, "")
+        )
         for name in duplicates
     ]
     for name, settings in profiles.items():

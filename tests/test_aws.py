@@ -167,6 +167,13 @@ region = eu-west-1
 [profile twice]
 region = eu-west-2
 
+[default]
+region = eu-west-1
+region = eu-west-2
+
+[profile default]
+output = json
+
 [profile fine]
 role_arn = arn:aws:iam::123456789012:role/F
 source_profile = base
@@ -185,7 +192,9 @@ def test_graph_reports_every_problem_at_once_and_draws_the_chains(home: Path) ->
     assert "~/.aws/config:9: profile dangling: source_profile 'nowhere' does not exist" in out
     assert "~/.aws/config:13: profile both: has both source_profile and credential_source" in out
     assert "profile slow: duration_seconds must be a whole number of seconds, not '1h'" in out
-    assert "profile twice: is defined more than once" in out
+    assert "profile twice: is defined more than once, so the AWS CLI cannot read the file at all" in out
+    assert "~/.aws/config:29: profile default: sets region twice" in out
+    assert "profile default: is defined" not in out  # [default] and [profile default] may both be there
     assert "profile fine" not in out.split("✗", 1)[1]  # a credentials-file source is a valid source
     assert "└── fine: assumes role F in account 123456789012, needs an MFA code from arn:aws:iam::123456789012:mfa/ada" in out
     assert out.index("access keys in ~/.aws/credentials") < out.index("fine: assumes role F")

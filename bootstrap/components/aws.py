@@ -113,15 +113,25 @@ class Local:
         }
         counts: dict[str, int] = {}
         for s in self.config.sections:
-            if s.kind == "profile":
-                counts[s.name] = counts.get(s.name, 0) + 1
-        return awsgraph.lint(
+            counts[s.exact] = counts.get(s.exact, 0) + 1
+        twice = [s for s in self.config.sections if counts[s.exact] > 1 and s.kind == "profile"]
+        problems = awsgraph.lint(
             self.profiles,
             self.sessions,
             credentials=self.credentials,
-            duplicates=[n for n, c in counts.items() if c > 1],
+            duplicates=list(dict.fromkeys(s.name for s in twice)),
             where=where,
         )
+        for s in self.config.sections:
+            for key in dict.fromkeys(s.repeated):
+                problems.append(
+                    awsgraph.Problem(
+                        s.name,
+                        f"sets {key} twice, so the AWS CLI cannot read the file at all; keep one",
+                        f"{tilde(self.config_path)}:{s.line}",
+                    )
+                )
+        return problems
 
     def chain(self, profile: str) -> list[awsgraph.Hop]:
         return awsgraph.chain(self.profiles, profile, self.credential_values)
