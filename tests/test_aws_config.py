@@ -19,7 +19,7 @@ SPEC = Aws(
         "warehouse": AwsProfile(source_profile="data-dev", role_arn="arn:aws:iam::444455556666:role/Reader"),
     },
 )
-NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True).filter(lambda n: n not in ("data-dev", "warehouse", "corp"))
+NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True).filter(lambda n: n not in ("data-dev", "warehouse", "corp", "default"))
 VALUES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ./:_-]{0,20}", fullmatch=True).map(str.strip).filter(bool)
 KEYS = st.sampled_from(["region", "output", "cli_pager", "role_arn", "sso_start_url", "x_custom"])
 

@@ -92,9 +92,15 @@ def graph() -> None:
 @app.command("explain")
 def explain(
     text: Optional[str] = typer.Argument(
-        None, metavar="[ERROR_TEXT]", help="The AccessDenied message (default: read it from standard input)."
+        None, metavar="ERROR_TEXT", help="The AccessDenied message (default: read it from standard input)."
     ),
-    profile: Optional[str] = AwsProfileOpt,
+    profile: Optional[str] = typer.Option(
+        None,
+        "--profile",
+        "-p",
+        metavar="AWS_PROFILE",
+        help="The AWS profile you used when you were denied (default: worked out from the message).",
+    ),
 ) -> None:
     """Explain an AccessDenied error in plain words, and write the access request for your platform team."""
     from bootstrap import awsexplain, awsrender
