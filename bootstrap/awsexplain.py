@@ -27,24 +27,24 @@ _REASONS = (
     (
         "explicit deny in a service control policy",
         "scp",
-        "an explicit deny in a service control policy (SCP) of your AWS organization",
+        "an explicit deny in a service control policy (SCP) of the AWS organization",
     ),
     (
         "explicit deny in a resource control policy",
         "rcp",
-        "an explicit deny in a resource control policy of your AWS organization",
+        "an explicit deny in a resource control policy of the AWS organization",
     ),
-    ("no service control policy allows", "scp", "no service control policy (SCP) of your AWS organization allows it"),
+    ("no service control policy allows", "scp", "no service control policy (SCP) of the AWS organization allows it"),
     (
         "explicit deny in a permissions boundary",
         "explicit",
-        "an explicit deny in the permissions boundary of your role",
+        "an explicit deny in the permissions boundary of the role",
     ),
-    ("no permissions boundary allows", "implicit", "the permissions boundary of your role does not allow it"),
+    ("no permissions boundary allows", "implicit", "the permissions boundary of the role does not allow it"),
     (
         "explicit deny in an identity-based policy",
         "explicit",
-        "an explicit deny in a policy attached to your role or user",
+        "an explicit deny in a policy attached to the role or user",
     ),
     (
         "explicit deny in a resource-based policy",
@@ -58,8 +58,8 @@ _REASONS = (
     ),
     ("explicit deny in a session policy", "explicit", "an explicit deny in the session policy of this sign-in"),
     ("no session policy allows", "implicit", "the session policy of this sign-in does not allow it"),
-    ("explicit deny in a VPC endpoint policy", "explicit", "an explicit deny in a VPC endpoint policy of your network"),
-    ("no identity-based policy allows", "implicit", "no policy attached to your role or user allows it"),
+    ("explicit deny in a VPC endpoint policy", "explicit", "an explicit deny in a VPC endpoint policy of the network"),
+    ("no identity-based policy allows", "implicit", "no policy attached to the role or user allows it"),
 )
 
 

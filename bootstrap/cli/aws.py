@@ -47,7 +47,7 @@ def whoami(profile: Optional[str] = AwsProfileOpt) -> None:
     answers = awsidentity.lookup(asked, local.config_path, local.credentials_path)
     failed = 0
     for name in chosen:
-        answer = answers.get(name)
+        answer = answers.get(name) or awsidentity.Problem(name, "other", "not checked")
         known = early.get(name)
         if known is not None:
             failed += known.status == "error"

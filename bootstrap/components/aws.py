@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
-from bootstrap import awsconfig, awsgraph, awssso, files, paths, syspkg
+from bootstrap import awsconfig, awsgraph, awsidentity, awssso, files, paths, syspkg
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok
@@ -253,8 +253,6 @@ def login_steps(ctx: Context, spec: Aws) -> list[Step]:
 
 
 def _verify_identities(ctx: Context, profiles: list[str]) -> None:
-    from bootstrap import awsidentity
-
     local = read_local(ctx)
     answers = awsidentity.lookup(profiles, local.config_path, local.credentials_path)
     failed = [f"{p}: {a.message}" for p, a in answers.items() if isinstance(a, awsidentity.Problem)]
@@ -367,12 +365,11 @@ def _sso_check(ctx: Context, session: str) -> Callable[[], Outcome]:
     return run
 
 
-def _lookup(ctx: Context, local: Local, profiles: list[str]) -> dict[str, object]:
-    """Identities of the profiles worth asking about (not the ones already known to fail)."""
-    from bootstrap import awsidentity
-
+def _lookup(ctx: Context, local: Local, profiles: list[str]) -> dict[str, awsidentity.Answer]:
+    """Identities of the profiles worth asking about (not the ones already known to fail).
+    botocore is imported by awsidentity.lookup only, so --offline never loads it."""
     asked = [p for p in profiles if p in local.profiles and precheck(ctx, local, p) is None]
-    return dict(awsidentity.lookup(asked, local.config_path, local.credentials_path))
+    return awsidentity.lookup(asked, local.config_path, local.credentials_path)
 
 
 def precheck(ctx: Context, local: Local, profile: str) -> Optional[Outcome]:
@@ -408,7 +405,7 @@ def precheck(ctx: Context, local: Local, profile: str) -> Optional[Outcome]:
 
 
 def _identity_check(
-    ctx: Context, profile: str, local: Callable[[], Local], identities: Callable[[], dict[str, object]]
+    ctx: Context, profile: str, local: Callable[[], Local], identities: Callable[[], dict[str, awsidentity.Answer]]
 ) -> Callable[[], Outcome]:
     def run() -> Outcome:
         found = local()
@@ -417,8 +414,6 @@ def _identity_check(
             return early
         if ctx.offline:
             return Outcome("skipped", f"who profile {profile} is was not checked (--offline)")
-        from bootstrap import awsidentity
-
         answer = identities().get(profile)
         if isinstance(answer, awsidentity.Identity):
             return ok(f"profile {profile} is {answer.principal} in account {answer.account}")
@@ -431,11 +426,8 @@ def _identity_check(
     return run
 
 
-def identity_outcome(ctx: Context, local: Local, problem: object) -> Outcome:
+def identity_outcome(ctx: Context, local: Local, problem: awsidentity.Problem) -> Outcome:
     """A failed identity lookup, in words, with the command that fixes it."""
-    from bootstrap import awsidentity
-
-    assert isinstance(problem, awsidentity.Problem)
     name, message = problem.profile, ctx.tilde(problem.message)
     session = sso_root(local, name)
     login = awssso.login_command(session) if session else f"aws sso login --profile {name}"
