@@ -108,3 +108,19 @@ def _shipped(name: str) -> Path:
 
 def builtin_profiles() -> Path:
     return _shipped("profiles")
+
+
+def aws_config_file(home: Path, env: dict[str, str]) -> Path:
+    """The AWS CLI's config file: $AWS_CONFIG_FILE when set, else ~/.aws/config."""
+    configured = env.get("AWS_CONFIG_FILE")
+    return Path(configured).expanduser() if configured else home / ".aws" / "config"
+
+
+def aws_credentials_file(home: Path, env: dict[str, str]) -> Path:
+    configured = env.get("AWS_SHARED_CREDENTIALS_FILE")
+    return Path(configured).expanduser() if configured else home / ".aws" / "credentials"
+
+
+def aws_sso_cache(home: Path) -> Path:
+    """Where `aws sso login` keeps its tokens, named after the sha1 of the session."""
+    return home / ".aws" / "sso" / "cache"

@@ -13,8 +13,7 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import profile
-from bootstrap.cli import secrets as secrets_cli
+from bootstrap.cli import aws, profile, secrets
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.errors import Cancelled, Failure, UserError
 
@@ -37,7 +36,8 @@ app = typer.Typer(
 )
 # Command groups, each in a module of its own.
 app.add_typer(profile.app, name="profile")
-app.add_typer(secrets_cli.app, name="secrets")
+app.add_typer(secrets.app, name="secrets")
+app.add_typer(aws.app, name="aws")
 
 
 def _version(value: bool) -> None:

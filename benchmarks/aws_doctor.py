@@ -1,0 +1,127 @@
+"""`bootstrap doctor` over N AWS profiles (N = 1, 5, 20) against moto, beside `aws sts get-caller-identity` per profile.
+
+Each profile assumes a role from one set of keys (moto has no SSO), so every identity is a real
+AssumeRole plus GetCallerIdentity over HTTP. The side-by-side column runs the AWS CLI (PyPI v1,
+which honours AWS_ENDPOINT_URL) once per profile, one after another as a person would, and all
+at once, as doctor would if it ran a CLI process per profile instead of botocore in-process.
+Targets: doctor with N=5 at most 1.5x the time of N=1, with N=20 at most 4x.
+
+Usage: .venv/bin/python benchmarks/aws_doctor.py [--runs N] [--warmup N]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _common import BOOTSTRAP, interleaved, median, ms, options, run, sandbox, spread, verdict
+
+SIZES = (1, 5, 20)
+TARGETS = {5: 1.5, 20: 4.0}
+AWS = str(Path(sys.executable).parent / "aws")
+MOTO = str(Path(sys.executable).parent / "moto_server")
+KEYS = "[base]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = placeholder\n"
+
+
+def team_profile(count: int) -> str:
+    lines = ["schema: 1", "name: bench", "components:", "  aws:", "    profiles:"]
+    lines += [
+        f'      p{i}: {{source_profile: base, role_arn: "arn:aws:iam::123456789012:role/Role{i}", region: us-east-1}}'
+        for i in range(count)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    args = options(__doc__.splitlines()[0], runs=5, warmup=1)
+    port = free_port()
+    server = subprocess.Popen(
+        [MOTO, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("benchmark: moto_server did not start")
+                time.sleep(0.1)
+        results: dict[int, dict[str, list[float]]] = {}
+        for count in SIZES:
+            with sandbox() as box:
+                box.env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+                (box.home / ".aws").mkdir()
+                (box.home / ".aws" / "credentials").write_text(KEYS)
+                profile = box.root / "bench.yaml"
+                profile.write_text(team_profile(count))
+                run(box, [BOOTSTRAP, "run", "--yes", "--profile", str(profile)], ok_codes=(0, 1))
+                doctor = [BOOTSTRAP, "doctor", "--json", "--profile", str(profile)]
+                _, first = run(box, doctor, ok_codes=(0, 1))
+                identities = [c for c in json.loads(first.stdout)["checks"] if c["id"].startswith("aws.identity.")]
+                bad = [c for c in identities if c["status"] != "ok"]
+                if len(identities) != count or bad:
+                    sys.exit(f"benchmark: doctor did not verify every profile: {bad or identities}")
+                script = "\n".join(
+                    f"{AWS} sts get-caller-identity --profile p{i} >/dev/null || exit 1" for i in range(count)
+                )
+                at_once = (
+                    "pids=''\n"
+                    + "\n".join(
+                        f'{AWS} sts get-caller-identity --profile p{i} >/dev/null & pids="$pids $!"'
+                        for i in range(count)
+                    )
+                    + "\nfor pid in $pids; do wait $pid || exit 1; done\n"
+                )
+                results[count] = interleaved(
+                    box,
+                    {
+                        "doctor": doctor,
+                        "aws cli, one after another": ["sh", "-c", script],
+                        "aws cli, all at once": ["sh", "-c", at_once],
+                    },
+                    args.runs,
+                    args.warmup,
+                    ok_codes=(0, 1),
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    base = median(results[1]["doctor"])
+    print(f"bootstrap doctor over N AWS profiles against moto (median of {args.runs}; {os.cpu_count()} cores)")
+    cli_base = median(results[1]["aws cli, all at once"])
+    print(
+        f"{'N':>3}  {'doctor':>9}  {'vs N=1':>7}  {'target':>16}  {'CLI one by one':>15}  {'doctor vs it':>12}"
+        f"  {'CLI all at once':>15}  {'vs N=1':>7}"
+    )
+    for count in SIZES:
+        doctor_s = median(results[count]["doctor"])
+        cli_s = median(results[count]["aws cli, one after another"])
+        parallel_s = median(results[count]["aws cli, all at once"])
+        ratio = doctor_s / base
+        target = TARGETS.get(count)
+        goal = f"<= {target:g}x ({verdict(ratio, target)})" if target else "-"
+        print(
+            f"{count:>3}  {ms(doctor_s):>9}  {ratio:>6.2f}x  {goal:>16}  {ms(cli_s):>15}  {doctor_s / cli_s:>11.2f}x"
+            f"  {ms(parallel_s):>15}  {parallel_s / cli_base:>6.2f}x"
+        )
+    for count in SIZES:
+        for name, values in results[count].items():
+            print(f"    N={count:<3} {name}: {spread(values)}")
+
+
+if __name__ == "__main__":
+    main()

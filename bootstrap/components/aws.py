@@ -1,0 +1,469 @@
+"""AWS: the CLI, the team's SSO sessions and role-chain profiles in ~/.aws/config, who you are.
+
+The config file is edited by awsconfig (only the sections we wrote are ours; every other byte
+of the user's file stays), checked as a graph by awsgraph, and the identities come from
+awsidentity, all profiles at once. Long-lived keys are never written: SSO is the way in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+from bootstrap import awsconfig, awsgraph, awsidentity, awssso, files, paths, syspkg
+from bootstrap.context import Context
+from bootstrap.errors import Failure
+from bootstrap.findings import Check, Outcome, ok
+from bootstrap.schema import Aws, Profile
+from bootstrap.steps import Applier, FileChange, Step
+
+NAME = "aws"
+REQUIRES: tuple[str, ...] = ()
+DEFAULT_MIN_VERSION = "2.9"  # the first with [sso-session] sections
+DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html"
+DOCS_INSTALL = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+FIX_RUN = "bootstrap run --only aws"
+# What the distribution's own package installs, where it is version 2 (older ones ship v1).
+APT_VERSIONS = {("debian", "12"): (2, 9, 19), ("debian", "13"): (2, 23, 6), ("ubuntu", "24.04"): (2, 14, 6)}
+
+T = TypeVar("T")
+
+
+# --- the AWS CLI ----------------------------------------------------------------------------
+
+
+def parse_version(text: str) -> Optional[tuple[int, ...]]:
+    match = re.search(r"aws-cli/(\d+(?:\.\d+)+)", text) or re.search(r"(\d+(?:\.\d+)+)", text)
+    return tuple(int(p) for p in match.group(1).split(".")) if match else None
+
+
+def installed_version(ctx: Context) -> Optional[tuple[int, ...]]:
+    result = ctx.runner.run(["aws", "--version"], timeout=20)
+    return parse_version(result.stdout + result.stderr) if result.ok else None
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(p) for p in version)
+
+
+def install_commands(ctx: Context, need: tuple[int, ...]) -> list[tuple[str, ...]]:
+    """brew on macOS, the distribution's package where it is new enough, else AWS's installer."""
+    platform = ctx.platform
+    if platform.family == "macos":
+        return syspkg.install_commands(platform, "awscli")
+    packaged = APT_VERSIONS.get((platform.distro, platform.version))
+    if platform.family == "debian" and packaged is not None and packaged >= need:
+        return syspkg.install_commands(platform, "awscli")
+    if platform.os != "linux":
+        return []
+    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.arch)
+    if arch is None:
+        return []
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    script = (
+        f'tmp="$(mktemp -d)" && curl -fsSL "https://awscli.amazonaws.com/awscli-exe-linux-{arch}.zip" -o "$tmp/awscliv2.zip" '
+        f'&& unzip -q "$tmp/awscliv2.zip" -d "$tmp" && {sudo}"$tmp/aws/install" --update && rm -rf "$tmp"'
+    )
+    return [("sh", "-c", script)]
+
+
+def install_hint(ctx: Context, need: tuple[int, ...]) -> str:
+    commands = install_commands(ctx, need)
+    if not commands:
+        return f"install the AWS CLI version 2: {DOCS_INSTALL}"
+    return " && ".join(c[2] if c[:2] == ("sh", "-c") else " ".join(c) for c in commands)
+
+
+# --- what is on this machine ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Local:
+    """~/.aws/config and ~/.aws/credentials as the AWS CLI sees them."""
+
+    config_path: Path
+    credentials_path: Path
+    config: awsconfig.ConfigFile
+    credentials: dict[str, awsconfig.Section]
+
+    @property
+    def profiles(self) -> dict[str, dict[str, str]]:
+        return {name: dict(s.values) for name, s in self.config.profiles.items()}
+
+    @property
+    def sessions(self) -> dict[str, dict[str, str]]:
+        return {name: dict(s.values) for name, s in self.config.sessions.items()}
+
+    @property
+    def credential_values(self) -> dict[str, dict[str, str]]:
+        return {name: dict(s.values) for name, s in self.credentials.items()}
+
+    def all_profiles(self) -> list[str]:
+        return list(dict.fromkeys([*self.config.profiles, *self.credentials]))
+
+    def problems(self, tilde: Callable[[object], str]) -> list[awsgraph.Problem]:
+        where = {
+            s.name if s.kind == "profile" else f"{s.kind} {s.name}": f"{tilde(self.config_path)}:{s.line}"
+            for s in self.config.sections
+        }
+        counts: dict[str, int] = {}
+        for s in self.config.sections:
+            counts[s.exact] = counts.get(s.exact, 0) + 1
+        twice = [s for s in self.config.sections if counts[s.exact] > 1 and s.kind == "profile"]
+        problems = awsgraph.lint(
+            self.profiles,
+            self.sessions,
+            credentials=self.credentials,
+            duplicates=list(dict.fromkeys(s.name for s in twice)),
+            where=where,
+        )
+        for s in self.config.sections:
+            for key in dict.fromkeys(s.repeated):
+                problems.append(
+                    awsgraph.Problem(
+                        s.name,
+                        f"sets {key} twice, so the AWS CLI cannot read the file at all; keep one",
+                        f"{tilde(self.config_path)}:{s.line}",
+                    )
+                )
+        return problems
+
+    def chain(self, profile: str) -> list[awsgraph.Hop]:
+        return awsgraph.chain(self.profiles, profile, self.credential_values)
+
+
+def read_local(ctx: Context) -> Local:
+    config_path = paths.aws_config_file(ctx.home, ctx.env)
+    credentials_path = paths.aws_credentials_file(ctx.home, ctx.env)
+    config = awsconfig.parse(files.decode(files.read(config_path) or b""))
+    credentials = awsconfig.credentials_profiles(files.decode(files.read(credentials_path) or b""))
+    return Local(config_path, credentials_path, config, credentials)
+
+
+def sso_root(local: Local, profile: str) -> Optional[str]:
+    """The sso-session a profile's chain starts from, if any."""
+    hops = local.chain(profile)
+    if hops and hops[0].kind == "sso":
+        settings = local.profiles.get(hops[0].profile, {})
+        return settings.get("sso_session") or settings.get("sso_start_url")
+    return None
+
+
+def token(ctx: Context, session: str) -> awssso.Token:
+    return awssso.token(paths.aws_sso_cache(ctx.home), session)
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def plan(ctx: Context, profile: Profile) -> list[Step]:
+    spec = profile.components.aws
+    if spec is None:
+        return []
+    need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
+    have = installed_version(ctx)
+    steps: list[Step] = []
+    if have is None or have < need:
+        why = "is not installed" if have is None else f"{_dotted(have)} is older than {_dotted(need)}"
+        commands = install_commands(ctx, need)
+        if not commands:
+            raise Failure(
+                f"the AWS CLI {why}, and bootstrap cannot install it on {ctx.platform.describe()}: {install_hint(ctx, need)}"
+            )
+        steps.append(
+            Step(
+                NAME,
+                f"Install the AWS CLI (aws {why})",
+                commands=tuple(commands),
+                interactive=ctx.interactive,
+                installs=("the AWS CLI", syspkg.remove_command(ctx.platform, "awscli")),
+            )
+        )
+    steps += config_steps(ctx, spec)
+    if ctx.interactive:
+        steps += login_steps(ctx, spec)
+    return steps
+
+
+def config_steps(ctx: Context, spec: Aws) -> list[Step]:
+    path = paths.aws_config_file(ctx.home, ctx.env)
+    before = files.read(files.real_target(path))
+    after_text, edit = awsconfig.edited(files.decode(before or b""), spec)
+    after = files.encode(after_text)
+    _refuse_broken(ctx, path, after_text, spec)
+    if after == before:
+        return []
+    parts = []
+    for verb, names in (
+        ("add", edit.added),
+        ("update", edit.updated),
+        ("replace your own", edit.adopted),
+        ("remove", edit.removed),
+    ):
+        if names:
+            parts.append(f"{verb} {', '.join(names)}")
+    summary = f"In {ctx.tilde(path)}: {'; '.join(parts)}"
+    # The CLI creates this file readable by its owner only; so do we.
+    return [Step(NAME, summary, changes=(FileChange(path, before, after, 0o600 if before is None else None),))]
+
+
+def _refuse_broken(ctx: Context, path: Path, text: str, spec: Aws) -> None:
+    """The team's sections, read back with everything around them, must make a sound graph."""
+    config = awsconfig.parse(text)
+    credentials = awsconfig.credentials_profiles(
+        files.decode(files.read(paths.aws_credentials_file(ctx.home, ctx.env)) or b"")
+    )
+    local = Local(path, paths.aws_credentials_file(ctx.home, ctx.env), config, credentials)
+    ours = set(spec.profiles) | {f"[sso-session {n}]" for n in spec.sso_sessions}
+    bad = [str(p) for p in local.problems(ctx.tilde) if p.profile in ours]
+    if bad:
+        raise Failure(
+            "the team profile's AWS profiles would not work, so ~/.aws/config was left as it is: "
+            + "; ".join(bad)
+            + ". Ask your platform team to fix the profile (bootstrap profile validate checks it)"
+        )
+
+
+def login_steps(ctx: Context, spec: Aws) -> list[Step]:
+    """On a terminal: sign in to each team SSO session that is not signed in (it opens a browser)."""
+    steps = []
+    for name in spec.sso_sessions:
+        if token(ctx, name).state in ("fresh", "renewable"):
+            continue
+        users = [p for p, s in spec.profiles.items() if s.sso_session == name]
+
+        def verify(applier: Applier, users: list[str] = users) -> None:
+            _verify_identities(applier.ctx, users)
+
+        steps.append(
+            Step(
+                NAME,
+                f"Sign in to AWS SSO session {name} (your browser opens), then check who you are in {', '.join(users) or 'it'}",
+                commands=(("aws", "sso", "login", "--sso-session", name),),
+                interactive=True,
+                apply=verify,
+            )
+        )
+    return steps
+
+
+def _verify_identities(ctx: Context, profiles: list[str]) -> None:
+    local = read_local(ctx)
+    answers = awsidentity.lookup(profiles, local.config_path, local.credentials_path)
+    failed = [f"{p}: {a.message}" for p, a in answers.items() if isinstance(a, awsidentity.Problem)]
+    if failed:
+        raise Failure("signed in, but these profiles still do not work: " + "; ".join(failed))
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+
+def _once(fn: Callable[[], T]) -> Callable[[], T]:
+    """Checks run in threads; they share one read of the files and one round of STS calls."""
+    lock = threading.Lock()
+    box: list[T] = []
+
+    def cached() -> T:
+        with lock:
+            if not box:
+                box.append(fn())
+            return box[0]
+
+    return cached
+
+
+def checks(ctx: Context, profile: Profile) -> list[Check]:
+    spec = profile.components.aws or Aws()
+    need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
+    version = _once(lambda: installed_version(ctx))
+    local = _once(lambda: read_local(ctx))
+
+    def installed() -> Outcome:
+        have = version()
+        if have is None:
+            return Outcome("error", "the AWS CLI (aws) is not installed", install_hint(ctx, need), DOCS_INSTALL)
+        if have < need:
+            return Outcome(
+                "error",
+                f"the AWS CLI {_dotted(have)} is older than the {_dotted(need)} this profile needs (SSO sessions need 2.9)",
+                install_hint(ctx, need),
+                DOCS_INSTALL,
+            )
+        return ok(f"the AWS CLI {_dotted(have)} is installed")
+
+    def config() -> Outcome:
+        found = local()
+        problems = found.problems(ctx.tilde)
+        if problems:
+            return Outcome(
+                "error",
+                f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in your AWS profiles: "
+                + "; ".join(str(p) for p in problems),
+                f"fix those lines in {ctx.tilde(found.config_path)}, then see the chains with `bootstrap aws graph`",
+                DOCS,
+            )
+        text = found.config.text
+        if awsconfig.edited(text, spec)[0] != text:
+            return Outcome(
+                "warning",
+                f"the team's AWS profiles in {ctx.tilde(found.config_path)} are missing or out of date",
+                FIX_RUN,
+                DOCS,
+            )
+        return ok(f"{len(found.config.profiles)} AWS profiles, every role chain complete")
+
+    def credentials() -> Outcome:
+        found = local()
+        keys = awsconfig.long_lived(found.credentials)
+        if keys:
+            return Outcome(
+                "warning",
+                f"long-lived access keys in {ctx.tilde(found.credentials_path)} (profile {', '.join(keys)}): "
+                "they never expire, so a leaked laptop or file leaks them",
+                "sign in with SSO instead (`aws sso login`), then delete those keys in the IAM console and from that file",
+                DOCS,
+            )
+        return ok("no long-lived access keys on this machine")
+
+    checks_ = [
+        Check("aws.cli", NAME, installed),
+        Check("aws.config", NAME, config),
+        Check("aws.credentials", NAME, credentials),
+    ]
+    for name in spec.sso_sessions:
+        checks_.append(Check(f"aws.sso.{name}", NAME, _sso_check(ctx, name)))
+    identities = _once(lambda: _lookup(ctx, local(), list(spec.profiles)))
+    for name in spec.profiles:
+        checks_.append(Check(f"aws.identity.{name}", NAME, _identity_check(ctx, name, local, identities)))
+    return checks_
+
+
+def _sso_check(ctx: Context, session: str) -> Callable[[], Outcome]:
+    def run() -> Outcome:
+        state = token(ctx, session)
+        fix = awssso.login_command(session)
+        if state.state == "fresh" and state.expires is not None:
+            return ok(f"signed in to SSO session {session} until {state.expires:%Y-%m-%d %H:%M} UTC")
+        if state.state == "renewable":
+            return ok(f"signed in to SSO session {session}; the AWS CLI renews the sign-in by itself")
+        if state.state == "missing":
+            return Outcome("error", f"you have never signed in to SSO session {session} on this computer", fix, DOCS)
+        if state.state == "expired" and state.expires is not None:
+            return Outcome(
+                "error",
+                f"your sign-in to SSO session {session} expired on {state.expires:%Y-%m-%d %H:%M} UTC",
+                fix,
+                DOCS,
+            )
+        return Outcome("error", f"the saved sign-in for SSO session {session} cannot be read", fix, DOCS)
+
+    return run
+
+
+def _lookup(ctx: Context, local: Local, profiles: list[str]) -> dict[str, awsidentity.Answer]:
+    """Identities of the profiles worth asking about (not the ones already known to fail).
+    botocore is imported by awsidentity.lookup only, so --offline never loads it."""
+    asked = [p for p in profiles if p in local.profiles and precheck(ctx, local, p) is None]
+    return awsidentity.lookup(asked, local.config_path, local.credentials_path)
+
+
+def precheck(ctx: Context, local: Local, profile: str) -> Optional[Outcome]:
+    """What can be said without the network: a missing profile, a signed-out session, MFA."""
+    if profile not in local.profiles:
+        return Outcome(
+            "error", f"there is no AWS profile {profile} in {ctx.tilde(local.config_path)} yet", FIX_RUN, DOCS
+        )
+    hops = local.chain(profile)
+    if hops and hops[0].kind in ("missing", "loop", "none"):
+        return Outcome(
+            "error",
+            f"profile {profile} cannot get credentials: {hops[0].profile}: {hops[0].detail}",
+            "bootstrap aws graph",
+            DOCS,
+        )
+    session = sso_root(local, profile)
+    if session is not None and token(ctx, session).state not in ("fresh", "renewable"):
+        return Outcome(
+            "error",
+            f"profile {profile} needs you to sign in to SSO session {session} (not signed in, or the sign-in expired)",
+            awssso.login_command(session),
+            DOCS,
+        )
+    mfa = next((h.mfa for h in hops if h.mfa), None)
+    if mfa:
+        return Outcome(
+            "skipped",
+            f"profile {profile} asks for an MFA code ({mfa}), which doctor cannot type for you",
+            f"aws sts get-caller-identity --profile {profile}",
+        )
+    return None
+
+
+def _identity_check(
+    ctx: Context, profile: str, local: Callable[[], Local], identities: Callable[[], dict[str, awsidentity.Answer]]
+) -> Callable[[], Outcome]:
+    def run() -> Outcome:
+        found = local()
+        early = precheck(ctx, found, profile)
+        if early is not None:
+            return early
+        if ctx.offline:
+            return Outcome("skipped", f"who profile {profile} is was not checked (--offline)")
+        answer = identities().get(profile)
+        if isinstance(answer, awsidentity.Identity):
+            return ok(f"profile {profile} is {answer.principal} in account {answer.account}")
+        if not isinstance(answer, awsidentity.Problem):
+            return Outcome(
+                "error", f"profile {profile} was not checked", f"aws sts get-caller-identity --profile {profile}"
+            )
+        return identity_outcome(ctx, found, answer)
+
+    return run
+
+
+def identity_outcome(ctx: Context, local: Local, problem: awsidentity.Problem) -> Outcome:
+    """A failed identity lookup, in words, with the command that fixes it."""
+    name, message = problem.profile, ctx.tilde(problem.message)
+    session = sso_root(local, name)
+    login = awssso.login_command(session) if session else f"aws sso login --profile {name}"
+    if problem.kind == "expired":
+        return Outcome("error", f"profile {name}: your AWS sign-in has expired ({message})", login, DOCS)
+    if problem.kind == "no-credentials":
+        fix = (
+            login
+            if session
+            else f"ask your platform team which SSO sign-in profile {name} should use, then `{FIX_RUN}`"
+        )
+        return Outcome("error", f"profile {name} has no credentials to sign in with ({message})", fix, DOCS)
+    if problem.kind == "unknown-profile":
+        return Outcome("error", f"there is no AWS profile {name} ({message})", FIX_RUN, DOCS)
+    if problem.kind == "access-denied":
+        return Outcome(
+            "error",
+            f"profile {name} was denied: {message}",
+            f"bootstrap aws explain --profile {name} {shlex.quote(message)}",
+            DOCS,
+        )
+    if problem.kind == "invalid-keys":
+        return Outcome(
+            "error",
+            f"the access keys behind profile {name} are not valid any more ({message})",
+            "move this profile to SSO (ask your platform team), and delete the old keys from ~/.aws/credentials",
+            DOCS,
+        )
+    if problem.kind in ("no-network", "timeout"):
+        return Outcome(
+            "error",
+            f"could not reach AWS to check profile {name} ({message})",
+            "check your internet connection or VPN, then run `bootstrap doctor` again (or `bootstrap doctor --offline`)",
+        )
+    if problem.kind == "config":
+        return Outcome("error", f"profile {name} is not set up right ({message})", "bootstrap aws graph", DOCS)
+    return Outcome(
+        "error", f"profile {name} could not sign in ({message})", f"aws sts get-caller-identity --profile {name}", DOCS
+    )

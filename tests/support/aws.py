@@ -1,0 +1,108 @@
+"""Real AWS parts for tests: moto in server mode on a loopback port, and the real AWS CLIs."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from tests.conftest import IN_CI
+
+VENV_BIN = Path(sys.executable).parent
+AWS_V1 = VENV_BIN / "aws"  # PyPI awscli v1: honours AWS_ENDPOINT_URL
+AWS_V2 = Path("/usr/bin/aws")  # Debian's awscli v2 (.ci/run installs it)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def moto_server(env: Optional[dict[str, str]] = None) -> Iterator[str]:
+    """`moto_server -H 127.0.0.1 -p PORT`; yields its URL, stops it afterwards."""
+    port = free_port()
+    child_env = {**os.environ, **(env or {})}
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        env=child_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("moto_server did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def aws_v2() -> str:
+    """Debian's AWS CLI v2; skips locally and fails in CI when it is missing."""
+    ok = AWS_V2.is_file()
+    if ok:
+        version = subprocess.run([str(AWS_V2), "--version"], capture_output=True, text=True, check=False)
+        ok = version.stdout.startswith("aws-cli/2.")
+    if not ok:
+        message = "Debian's awscli (v2) is not installed at /usr/bin/aws (.ci/run installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return str(AWS_V2)
+
+
+def run_aws(
+    binary: str | Path, *args: str, env: Optional[dict[str, str]] = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(binary), *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+
+
+def sso_cache(home: Path, session: str, expires_in: timedelta, refresh: bool = False) -> Path:
+    """A token cache file as `aws sso login` leaves it (values are placeholders, not secrets)."""
+    import hashlib
+
+    cache = home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / (hashlib.sha1(session.encode()).hexdigest() + ".json")
+    now = datetime.now(timezone.utc)
+    data = {
+        "startUrl": "https://corp.awsapps.com/start",
+        "region": "eu-west-1",
+        "accessToken": "placeholder-token",
+        "expiresAt": (now + expires_in).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if refresh:
+        data |= {"refreshToken": "placeholder", "registrationExpiresAt": (now + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    path.write_text(json.dumps(data))
+    return path

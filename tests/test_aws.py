@@ -1,0 +1,473 @@
+"""AWS component with real parts: the AWS CLIs reading what we write, moto serving STS and IAM."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import bootstrap
+from tests.support.aws import AWS_V1, aws_v2, moto_server, run_aws, sso_cache
+
+TEAM = """\
+schema: 1
+name: team
+components:
+  aws:
+    sso_sessions:
+      corp: {start_url: "https://corp.awsapps.com/start", region: eu-west-1}
+    profiles:
+      data-dev: {sso_session: corp, account_id: "111122223333", role_name: DataEngineer, region: eu-west-1}
+      warehouse: {source_profile: data-dev, role_arn: "arn:aws:iam::444455556666:role/WarehouseReader"}
+"""
+
+CHAIN = """\
+schema: 1
+name: chain
+components:
+  aws:
+    profiles:
+      hop1: {source_profile: base, role_arn: "arn:aws:iam::123456789012:role/First", region: us-east-1}
+      hop2: {source_profile: hop1, role_arn: "arn:aws:iam::123456789012:role/Second", region: us-east-1}
+"""
+
+# Placeholder keys for moto, written by the test itself the way a user's old setup has them.
+KEYS = "[base]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = placeholder\n"
+
+MESSY = b"# my own settings\r\n[default]\r\nregion = us-east-1\r\n\r\n; old work account\r\n[profile mine]\r\noutput=json"
+
+
+def doctor_json(profile: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    result = bootstrap("doctor", "--json", "--profile", str(profile), *args, env=env)
+    assert result.returncode in (0, 1), result.stderr
+    return {c["id"]: c for c in json.loads(result.stdout)["checks"]}
+
+
+@pytest.fixture(autouse=True)
+def aws_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Debian's AWS CLI v2 first on PATH, so that no test ever plans to install one for real."""
+    v2 = aws_v2()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "aws").symlink_to(v2)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return v2
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    path = tmp_path / "team.yaml"
+    path.write_text(TEAM)
+    return path
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+# --- writing ~/.aws/config --------------------------------------------------------------------
+
+
+def test_first_run_writes_a_config_the_real_cli_reads_and_undo_restores_every_byte(
+    home: Path, team: Path, aws_on_path: str
+) -> None:
+    v2 = aws_on_path
+    config = home / ".aws" / "config"
+    config.parent.mkdir()
+    config.write_bytes(MESSY)
+
+    plan = bootstrap("plan", "--profile", str(team))
+    assert plan.returncode == 0, plan.stderr
+    assert "+[profile warehouse]" in plan.stdout and "+sso_session = corp" in plan.stdout
+    assert config.read_bytes() == MESSY  # plan changes nothing
+
+    run = bootstrap("run", "--profile", str(team), "--yes")
+    assert run.returncode == 0, run.stdout + run.stderr
+    written = config.read_bytes()
+    assert written.startswith(MESSY + b"\r\n")  # the user's bytes first, untouched; CRLF kept
+    assert b"\n" not in written.replace(b"\r\n", b"")
+
+    listed = run_aws(v2, "configure", "list-profiles")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == ["default", "mine", "data-dev", "warehouse"]
+    got = run_aws(v2, "configure", "get", "sso_role_name", "--profile", "data-dev")
+    assert got.stdout.strip() == "DataEngineer"
+    got = run_aws(v2, "configure", "get", "source_profile", "--profile", "warehouse")
+    assert got.stdout.strip() == "data-dev"
+    assert not (home / ".aws" / "credentials").exists()  # never any keys
+
+    again = bootstrap("plan", "--profile", str(team), "--detailed-exitcode")
+    assert again.returncode == 0, again.stdout
+
+    undo = bootstrap("undo", "--yes")
+    assert undo.returncode == 0, undo.stderr
+    assert config.read_bytes() == MESSY
+
+
+def test_a_profile_the_team_deleted_is_removed_and_the_users_sections_stay(home: Path, team: Path) -> None:
+    config = home / ".aws" / "config"
+    config.parent.mkdir()
+    config.write_bytes(b"[profile mine]\nregion = eu-west-2\n")
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    team.write_text(TEAM.replace('      warehouse: {source_profile: data-dev, role_arn: "arn:aws:iam::444455556666:role/WarehouseReader"}\n', ""))
+
+    plan = bootstrap("plan", "--profile", str(team))
+    assert "remove [profile warehouse]" in plan.stdout
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    text = config.read_text()
+    assert "[profile warehouse]" not in text and "[profile data-dev]" in text
+    assert text.startswith("[profile mine]\nregion = eu-west-2\n")
+
+
+def test_a_team_profile_with_a_broken_chain_is_refused_before_anything_is_written(home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TEAM.replace("source_profile: data-dev", "source_profile: data-devv"))
+    result = bootstrap("run", "--profile", str(bad), "--yes")
+    assert result.returncode == 1
+    assert "source_profile 'data-devv' does not exist" in result.stdout + result.stderr
+    assert not (home / ".aws" / "config").exists()
+
+
+# --- the graph --------------------------------------------------------------------------------
+
+BROKEN = """\
+[profile loop-a]
+role_arn = arn:aws:iam::123456789012:role/A
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = arn:aws:iam::123456789012:role/B
+source_profile = loop-a
+
+[profile dangling]
+role_arn = arn:aws:iam::123456789012:role/C
+source_profile = nowhere
+
+[profile both]
+role_arn = arn:aws:iam::123456789012:role/D
+source_profile = base
+credential_source = Environment
+
+[profile slow]
+role_arn = arn:aws:iam::123456789012:role/E
+source_profile = base
+duration_seconds = 1h
+
+[profile twice]
+region = eu-west-1
+
+[profile twice]
+region = eu-west-2
+
+[default]
+region = eu-west-1
+region = eu-west-2
+
+[profile default]
+output = json
+
+[profile fine]
+role_arn = arn:aws:iam::123456789012:role/F
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/ada
+"""
+
+
+def test_graph_reports_every_problem_at_once_and_draws_the_chains(home: Path) -> None:
+    (home / ".aws").mkdir()
+    (home / ".aws" / "config").write_text(BROKEN)
+    (home / ".aws" / "credentials").write_text(KEYS)
+    result = bootstrap("aws", "graph")
+    assert result.returncode == 1
+    out = result.stdout
+    assert "~/.aws/config:1: profile loop-a: source_profile goes round in a loop: loop-a -> loop-b -> loop-a" in out
+    assert "~/.aws/config:9: profile dangling: source_profile 'nowhere' does not exist" in out
+    assert "~/.aws/config:13: profile both: has both source_profile and credential_source" in out
+    assert "profile slow: duration_seconds must be a whole number of seconds, not '1h'" in out
+    assert "profile twice: is defined more than once, so the AWS CLI cannot read the file at all" in out
+    assert "~/.aws/config:29: profile default: sets region twice" in out
+    assert "profile default: is defined" not in out  # [default] and [profile default] may both be there
+    assert "profile fine" not in out.split("✗", 1)[1]  # a credentials-file source is a valid source
+    assert "└── fine: assumes role F in account 123456789012, needs an MFA code from arn:aws:iam::123456789012:mfa/ada" in out
+    assert out.index("access keys in ~/.aws/credentials") < out.index("fine: assumes role F")
+
+
+def test_lint_is_a_plain_function_over_data() -> None:
+    from bootstrap import awsgraph
+
+    problems = awsgraph.lint(
+        {"a": {"role_arn": "arn:aws:iam::1:role/x", "source_profile": "keys"}, "b": {"sso_session": "nope"}},
+        {},
+        credentials=["keys"],
+    )
+    assert [p.profile for p in problems] == ["b", "b"]
+    assert "sso_session 'nope' has no [sso-session nope] section" in str(problems[0])
+
+
+# --- doctor: SSO sign-in from the token cache -------------------------------------------------
+
+
+def test_doctor_tells_a_never_signed_in_user_the_one_command(home: Path, team: Path) -> None:
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    checks = doctor_json(team, "--offline")
+    for check_id in ("aws.sso.corp", "aws.identity.data-dev", "aws.identity.warehouse"):
+        assert checks[check_id]["status"] == "error"
+        assert checks[check_id]["fix"] == "aws sso login --sso-session corp"
+    assert "never signed in" in checks["aws.sso.corp"]["summary"]
+
+
+def test_doctor_sees_an_expired_and_a_fresh_sso_sign_in(home: Path, team: Path) -> None:
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    sso_cache(home, "corp", timedelta(hours=-2))
+    checks = doctor_json(team, "--offline")
+    assert checks["aws.sso.corp"]["status"] == "error" and "expired on" in checks["aws.sso.corp"]["summary"]
+    assert checks["aws.identity.warehouse"]["fix"] == "aws sso login --sso-session corp"
+
+    sso_cache(home, "corp", timedelta(hours=-2), refresh=True)
+    assert doctor_json(team, "--offline")["aws.sso.corp"]["status"] == "ok"
+
+    sso_cache(home, "corp", timedelta(hours=8))
+    checks = doctor_json(team, "--offline")
+    assert checks["aws.sso.corp"]["status"] == "ok"
+    assert checks["aws.identity.data-dev"]["status"] == "skipped"  # --offline: no network call
+    assert checks["aws.config"]["status"] == "ok"
+
+
+# --- identities against moto ----------------------------------------------------------------
+
+
+def test_a_two_hop_chain_resolves_to_the_right_assumed_role(home: Path, tmp_path: Path, moto: str) -> None:
+    profile = tmp_path / "chain.yaml"
+    profile.write_text(CHAIN)
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text(KEYS)
+    env = {"AWS_ENDPOINT_URL": moto}
+    assert bootstrap("run", "--profile", str(profile), "--yes").returncode == 0
+
+    checks = doctor_json(profile, env=env)
+    assert checks["aws.identity.hop2"]["status"] == "ok", checks["aws.identity.hop2"]
+    assert "role Second" in checks["aws.identity.hop2"]["summary"]
+    assert "role First" in checks["aws.identity.hop1"]["summary"]
+    assert checks["aws.credentials"]["status"] == "warning"  # long-lived keys: move to SSO
+    assert "SSO" in checks["aws.credentials"]["fix"]
+
+    whoami = bootstrap("aws", "whoami", "--profile", "hop2", env=env)
+    assert whoami.returncode == 0, whoami.stdout + whoami.stderr
+    assert "arn:aws:sts::123456789012:assumed-role/Second/" in whoami.stdout
+    assert "base (uses long-lived access keys" in whoami.stdout and "hop1 (assumes role First" in whoami.stdout
+
+    real = run_aws(AWS_V1, "sts", "get-caller-identity", "--profile", "hop2", env=env)
+    assert real.returncode == 0, real.stderr
+    assert json.loads(real.stdout)["Arn"].startswith("arn:aws:sts::123456789012:assumed-role/Second/")
+
+
+def test_no_network_is_named_with_its_fix(home: Path, tmp_path: Path) -> None:
+    from tests.support.aws import free_port
+
+    profile = tmp_path / "chain.yaml"
+    profile.write_text(CHAIN)
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text(KEYS)
+    assert bootstrap("run", "--profile", str(profile), "--yes").returncode == 0
+    checks = doctor_json(profile, env={"AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"})
+    assert checks["aws.identity.hop1"]["status"] == "error"
+    assert "could not reach AWS" in checks["aws.identity.hop1"]["summary"]
+    assert "internet connection" in checks["aws.identity.hop1"]["fix"]
+
+
+def test_a_real_access_denied_is_explained_with_the_profile_it_came_from(home: Path) -> None:
+    import botocore.session
+
+    with moto_server({"INITIAL_NO_AUTH_ACTION_COUNT": "3"}) as url:
+        admin = botocore.session.Session()
+        iam = admin.create_client(
+            "iam", region_name="us-east-1", endpoint_url=url, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        iam.create_user(UserName="ada")
+        iam.put_user_policy(
+            UserName="ada",
+            PolicyName="whoami-only",
+            PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}]}
+            ),
+        )
+        key = iam.create_access_key(UserName="ada")["AccessKey"]
+        (home / ".aws").mkdir()
+        (home / ".aws" / "credentials").write_text(
+            f"[ada]\naws_access_key_id = {key['AccessKeyId']}\naws_secret_access_key = {key['SecretAccessKey']}\n"
+        )
+        (home / ".aws" / "config").write_text(
+            "[profile warehouse]\nrole_arn = arn:aws:iam::123456789012:role/WarehouseReader\nsource_profile = ada\nregion = us-east-1\n"
+        )
+        env = {"AWS_ENDPOINT_URL": url}
+        denied = run_aws(AWS_V1, "sts", "get-caller-identity", "--profile", "warehouse", env=env)
+        assert denied.returncode != 0 and "AccessDenied" in denied.stderr, denied.stderr
+        whoami = bootstrap("aws", "whoami", "--profile", "warehouse", env=env)
+
+    assert whoami.returncode == 1
+    assert "bootstrap aws explain --profile warehouse" in whoami.stdout
+
+    explained = bootstrap("aws", "explain", "--profile", "warehouse", input=denied.stderr)
+    assert explained.returncode == 0, explained.stderr
+    out = explained.stdout
+    assert "AWS refused sts:AssumeRole" in out
+    assert "IAM user ada (long-lived access keys) in account 123456789012" in out
+    assert "From profile:  warehouse: ada (uses long-lived access keys" in out and "warehouse (assumes role WarehouseReader" in out
+    assert "an implicit deny" in out
+    assert "- Action: sts:AssumeRole" in out and "Send this to your platform team" in out
+
+
+# --- explain, offline -------------------------------------------------------------------------
+
+EXPLICIT = (
+    "An error occurred (AccessDenied) when calling the GetObject operation: User: "
+    "arn:aws:sts::444455556666:assumed-role/WarehouseReader/ada is not authorized to perform: s3:GetObject "
+    'on resource: "arn:aws:s3:::lake/raw/x.parquet" with an explicit deny in a resource-based policy'
+)
+SCP = (
+    "An error occurred (AccessDeniedException) when calling the GetTable operation: User: "
+    "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_DataEngineer_0123456789abcdef/ada@example.com "
+    "is not authorized to perform: glue:GetTable on resource: arn:aws:glue:eu-west-1:111122223333:table/db/t "
+    "with an explicit deny in a service control policy"
+)
+
+
+def test_explain_tells_explicit_and_organization_denies_and_finds_the_hop(home: Path, team: Path) -> None:
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    explicit = bootstrap("aws", "explain", EXPLICIT)
+    assert explicit.returncode == 0
+    assert "resource: arn:aws:s3:::lake/raw/x.parquet" in explicit.stdout.replace("Resource", "resource")
+    assert "an explicit deny" in explicit.stdout
+    assert "From profile:  warehouse: data-dev (signs in with SSO" in explicit.stdout
+
+    scp = bootstrap("aws", "explain", SCP)
+    assert "role DataEngineer through SSO" in scp.stdout
+    assert "From profile:  data-dev" in scp.stdout
+    assert "only the organization's administrators" in scp.stdout
+
+
+def test_explain_without_a_denial_is_bad_input(home: Path) -> None:
+    for args, stdin in ((("aws", "explain"), ""), (("aws", "explain", "everything is fine"), None)):
+        result = bootstrap(*args, input=stdin)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr and result.stderr.startswith("bootstrap: ")
+
+
+def test_whoami_with_an_unknown_profile_suggests_the_close_one(home: Path) -> None:
+    (home / ".aws").mkdir()
+    (home / ".aws" / "config").write_text("[profile data-dev]\nregion = eu-west-1\n")
+    result = bootstrap("aws", "whoami", "--profile", "data-de")
+    assert result.returncode == 2
+    assert "did you mean 'data-dev'?" in result.stderr
+
+
+# --- import cost ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["aws", "--help"], ["doctor", "--offline", "--json", "--profile", "PROFILE"]])
+def test_botocore_stays_out_of_help_and_offline(home: Path, team: Path, argv: list[str]) -> None:
+    argv = [str(team) if a == "PROFILE" else a for a in argv]
+    code = (
+        "import sys\n"
+        "from bootstrap.cli.main import app\n"
+        f"sys.argv = ['bootstrap', *{argv!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('BOTOCORE' if 'botocore' in sys.modules else 'CLEAN', file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), timeout=60, check=False
+    )
+    assert result.stderr.strip().splitlines()[-1] == "CLEAN", result.stderr
+
+
+# --- the first-day run on a terminal offers the SSO sign-in -----------------------------------
+
+FAKE_LOGIN = """\
+#!/bin/sh
+# `aws sso login` opens a browser and needs AWS: this one writes the token cache file the way the
+# real one does after a successful sign-in; everything else goes to the real AWS CLI.
+if [ "$1" = sso ] && [ "$2" = login ]; then
+    echo "$*" >> "{log}"
+    "{python}" -c 'import sys, datetime, json, hashlib, pathlib
+cache = pathlib.Path.home() / ".aws" / "sso" / "cache"
+cache.mkdir(parents=True, exist_ok=True)
+expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)
+data = {{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "placeholder",
+        "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+(cache / (hashlib.sha1(sys.argv[1].encode()).hexdigest() + ".json")).write_text(json.dumps(data))' "$4"
+    echo "Successfully logged into Start URL: https://corp.awsapps.com/start"
+    exit 0
+fi
+exec "{real}" "$@"
+"""
+
+
+@pytest.mark.slow
+def test_a_terminal_run_offers_the_sso_sign_in_then_checks_the_identities(
+    home: Path, team: Path, tmp_path: Path, aws_on_path: str
+) -> None:
+    import pexpect
+
+    from tests.support.aws import free_port
+
+    log = tmp_path / "login.log"
+    fake = tmp_path / "bin" / "aws"
+    fake.unlink()
+    fake.write_text(FAKE_LOGIN.format(log=log, python=sys.executable, real=aws_on_path))
+    fake.chmod(0o755)
+    # The sign-in's check asks the SSO portal; here it is a closed local port, never the internet.
+    env = {**os.environ, "TERM": "xterm-256color", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bootstrap", "run", "--profile", str(team)], env=env, encoding="utf-8", timeout=60
+    )
+    try:
+        child.expect("Sign in to AWS SSO session corp")
+        child.expect("aws sso login --sso-session corp")
+        child.expect("Make these changes")
+        child.send("y")
+        child.expect("signed in, but these profiles still do not work")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 1
+    assert log.read_text().split() == ["sso", "login", "--sso-session", "corp"]
+    assert "[profile warehouse]" in (home / ".aws" / "config").read_text()
+    checks = doctor_json(team, "--offline")
+    assert checks["aws.sso.corp"]["status"] == "ok"  # signed in now: doctor stops asking for it
+
+
+def test_a_team_spec_is_linted_before_it_is_written() -> None:
+    from bootstrap import awsconfig, awsgraph
+    from bootstrap.schema import Aws, AwsProfile
+
+    spec = Aws(profiles={"a": AwsProfile(role_arn="arn:aws:iam::123456789012:role/x", source_profile="a-typo")})
+    profiles, sessions = awsconfig.spec_settings(spec)
+    assert profiles == {"a": {"role_arn": "arn:aws:iam::123456789012:role/x", "source_profile": "a-typo"}}
+    problems = awsgraph.lint(profiles, sessions)
+    assert [str(p) for p in problems] == [
+        "profile a: source_profile 'a-typo' does not exist in ~/.aws/config or ~/.aws/credentials"
+    ]
+    assert awsgraph.lint(profiles, sessions, credentials=["a-typo"]) == []
+
+
+def test_s3s_bare_access_denied_says_what_it_can() -> None:
+    from bootstrap import awsexplain
+
+    found = awsexplain.parse("An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied")
+    assert (found.code, found.operation, found.principal, found.action, found.deny) == (
+        "AccessDenied",
+        "ListBuckets",
+        None,
+        None,
+        "unknown",
+    )
+    request = awsexplain.access_request(found)
+    assert "- Action: the ListBuckets call" in request and "- Who: unknown" in request
