@@ -76,3 +76,7 @@ def _shipped(name: str) -> Path:
 
 def builtin_profiles() -> Path:
     return _shipped("profiles")
+
+
+def builtin_dotfiles() -> Path:
+    return _shipped("dotfiles")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import platform as _platform
 import re
 from typing import TYPE_CHECKING, Any, Optional
@@ -57,7 +58,7 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
             pending += 1
             console.print(f"    • {step.summary}", markup=False)
             for argv in step.commands:
-                console.print(f"      $ {' '.join(argv)}", style="cyan", markup=False)
+                console.print(f"      $ {shlex.join(argv)}", style="cyan", markup=False)
             if step.later:
                 console.print(f"      (at run time: {step.later})", style="dim", markup=False)
             if diffs:

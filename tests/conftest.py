@@ -131,3 +131,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped:
             sys.stderr.write(f"  {nodeid}\n")
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def no_software_installs(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of whole roles leave the packages component out: it installs system software.
+
+    Tests of that component (test_packages.py, test_roles.py) clear BOOTSTRAP_SKIP themselves.
+    """
+    monkeypatch.setenv("BOOTSTRAP_SKIP", "packages")

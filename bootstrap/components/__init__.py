@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 # name -> module; the order is the order of a run when REQUIRES says nothing else
 MODULES: dict[str, str] = {
+    "packages": "bootstrap.components.packages",  # first: other components use the software it installs
     "git": "bootstrap.components.git",
+    "dotfiles": "bootstrap.components.dotfiles",  # last: templates may configure what others set up
 }
 
 
