@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import shlex
 import platform as _platform
 import re
+import shlex
 from typing import TYPE_CHECKING, Any, Optional
 
 from bootstrap import __version__, files
@@ -402,4 +402,3 @@ def _package_lines(spec: Any) -> list[str]:
     if spec.index_url:
         lines.append(f"Python packages come from {spec.index_url}")
     return lines
-

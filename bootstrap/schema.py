@@ -159,14 +159,13 @@ class Package(Strict):
     apt: Optional[str] = Field(default=None, description="Its apt (Debian, Ubuntu) name, when different")
     dnf: Optional[str] = Field(default=None, description="Its dnf (Fedora) name, when different")
     version: Optional[str] = Field(
-        default=None, description='"0.8.1" pins that release (Python tools); ">=1.6" or "~=3.2" sets what doctor accepts'
+        default=None,
+        description='"0.8.1" pins that release (Python tools); ">=1.6" or "~=3.2" sets what doctor accepts',
     )
     command: Optional[str] = Field(
         default=None, description="The program it provides, e.g. aws: found on PATH, it counts as installed"
     )
-    when: Optional[str] = Field(
-        default=None, description='Install only when this is true, e.g. "{{ answers.with_r }}"'
-    )
+    when: Optional[str] = Field(default=None, description='Install only when this is true, e.g. "{{ answers.with_r }}"')
 
     @field_validator("version")
     @classmethod
@@ -174,7 +173,7 @@ class Package(Strict):
         from bootstrap import versions
 
         if value is not None and not versions.valid(value):
-            raise ValueError(f"'{value}' is not a version; write \"0.8.1\" to pin one, or \">=1.6\" for a minimum")
+            raise ValueError(f'\'{value}\' is not a version; write "0.8.1" to pin one, or ">=1.6" for a minimum')
         return value
 
 
@@ -185,7 +184,9 @@ class Packages(Strict):
     uv_tools: list[Union[str, Package]] = Field(
         default_factory=list, description="Python command-line tools from PyPI, installed with uv (or pipx)"
     )
-    docker: bool = Field(default=False, description="doctor checks that a Docker engine runs (a warning when none does)")
+    docker: bool = Field(
+        default=False, description="doctor checks that a Docker engine runs (a warning when none does)"
+    )
     index_url: Optional[str] = Field(
         default=None,
         description="The team's internal Python package index: Python tools come from it, and pip and uv are set up to use it",
@@ -195,7 +196,9 @@ class Packages(Strict):
 class Dotfile(Strict):
     template: str = Field(description="A file name in dotfiles/ (or a path to a team's own template)")
     target: str = Field(description='Where it goes, e.g. "~/.editorconfig"')
-    when: Optional[str] = Field(default=None, description='Write it only when this is true, e.g. "{{ answers.with_r }}"')
+    when: Optional[str] = Field(
+        default=None, description='Write it only when this is true, e.g. "{{ answers.with_r }}"'
+    )
 
 
 class Command(Strict):

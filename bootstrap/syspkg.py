@@ -16,9 +16,7 @@ Argv = tuple[str, ...]
 
 # family -> (manager, the program that must be on PATH)
 MANAGERS = {"macos": ("brew", "brew"), "debian": ("apt", "apt-get"), "fedora": ("dnf", "dnf")}
-HOMEBREW_INSTALL = (
-    '/bin/bash -c "$(curl -fsSL https://raw.githubusercontent.com/Homebrew/install/HEAD/install.sh)"'
-)
+HOMEBREW_INSTALL = '/bin/bash -c "$(curl -fsSL https://raw.githubusercontent.com/Homebrew/install/HEAD/install.sh)"'
 HOMEBREW_DOCS = "https://brew.sh"
 
 

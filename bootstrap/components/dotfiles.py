@@ -89,7 +89,7 @@ def template_vars(ctx: Context, profile: Profile) -> dict[str, Any]:
 def render_template(ctx: Context, name: str, variables: dict[str, Any]) -> str:
     """The template's text; any mistake in it is a UserError naming the template and line."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     path = template_path(ctx, name)
     if not path.is_file():
@@ -103,7 +103,9 @@ def render_template(ctx: Context, name: str, variables: dict[str, Any]) -> str:
     except TemplateNotFound as exc:
         raise UserError(f"dotfile template {shown}: it includes '{exc.name}', which does not exist") from None
     except SecurityError as exc:
-        raise UserError(f"dotfile template {shown}, line {_line(exc, path)}: not allowed in a template ({exc})") from None
+        raise UserError(
+            f"dotfile template {shown}, line {_line(exc, path)}: not allowed in a template ({exc})"
+        ) from None
     except TemplateError as exc:
         raise UserError(f"dotfile template {shown}, line {_line(exc, path)}: {exc.message}") from None
 
