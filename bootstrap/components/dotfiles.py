@@ -149,9 +149,9 @@ def block_name(entry: Dotfile) -> str:
     return f"dotfile {entry.template}"
 
 
-def shares_target(ctx: Context, profile: Profile, item: Rendered, current: Optional[bytes]) -> bool:
+def shares_target(item: Rendered, current: Optional[bytes], git_excludes: Optional[Path]) -> bool:
     """Other bootstrap blocks live (or will live) in this file: write ours as a block too."""
-    if item.target == _git_excludes(ctx, profile):
+    if item.target == git_excludes:
         return True
     text = files.decode(current or b"")
     return any(name != block_name(item.entry) for name in _BLOCK_MARK.findall(text))
@@ -176,13 +176,15 @@ def written_by_us(ctx: Context, path: Path, content: bytes) -> bool:
 
 def plan(ctx: Context, profile: Profile) -> list[Step]:
     steps = []
-    for item in rendered(ctx, profile):
+    items = rendered(ctx, profile)
+    git_excludes = _git_excludes(ctx, profile) if items else None
+    for item in items:
         if not item.content:
             continue
         target = files.real_target(item.target)
         before = files.read(target)
         label = ctx.tilde(item.target)
-        if shares_target(ctx, profile, item, before):
+        if shares_target(item, before, git_excludes):
             step = _block_step(ctx, item, target, before, label)
             if step is not None:
                 steps.append(step)
@@ -236,12 +238,13 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         except UserError as exc:
             return Outcome("error", ctx.tilde(exc), "fix the template (or ask the profile's owner to)")
         missing, differ = [], []
+        git_excludes = _git_excludes(ctx, profile)
         for item in items:
             if not item.content:
                 continue
             target = files.real_target(item.target)
             current = files.read(target)
-            if shares_target(ctx, profile, item, current):
+            if shares_target(item, current, git_excludes):
                 body = files.block_body(files.decode(current or b""), block_name(item.entry))
                 good = body == _block_lines(item)
             else:

@@ -145,14 +145,16 @@ def _canonical(name: str) -> str:
 def tool_state(ctx: Context, wanted: list[Wanted]) -> dict[str, Found]:
     """Tools installed by uv or pipx (either counts), or else their program on PATH."""
     listed: dict[str, Found] = {}
-    pipx = find_program(ctx, "pipx")
-    if pipx and wanted:
-        result = ctx.runner.run([pipx, "list", "--short"], timeout=60)
-        listed.update({k: Found(v, "pipx") for k, v in parse_pipx(result.stdout).items()} if result.ok else {})
     uv = find_program(ctx, "uv")
     if uv and wanted:
         result = ctx.runner.run([uv, "tool", "list"], timeout=60, env={"NO_COLOR": "1"})
         listed.update({k: Found(v, "uv") for k, v in parse_uv_tools(result.stdout).items()} if result.ok else {})
+    pipx = find_program(ctx, "pipx")
+    # pipx takes half a second to answer: asked only for what uv does not have
+    if pipx and any(_canonical(w.native) not in listed for w in wanted):
+        result = ctx.runner.run([pipx, "list", "--short"], timeout=60)
+        found = parse_pipx(result.stdout) if result.ok else {}
+        listed.update({k: Found(v, "pipx") for k, v in found.items() if k not in listed})
     state = {}
     for item in wanted:
         if _canonical(item.native) in listed:
