@@ -223,3 +223,22 @@ def test_run_then_undo_restores_any_existing_file_byte_for_byte(tmp_path: Path, 
             return {k: v for k, v in state.items() if not k.startswith((".local", ".config"))}
 
         assert users(snapshot(home)) == users(before)
+
+
+def test_an_unanswered_question_decides_by_its_default_in_plan_as_in_run(home: Path, tmp_path: Path) -> None:
+    data = {
+        "schema": 1,
+        "prompts": [
+            {"id": "name", "message": "Name"},
+            {"id": "flag", "message": "Flag?", "type": "confirm", "default": True},
+        ],
+        "components": {"dotfiles": [{"template": "Rprofile", "target": "~/.Rprofile", "when": "{{ answers.flag }}"}]},
+    }
+    profile = tmp_path / "team.yaml"
+    profile.write_text(yaml.safe_dump(data))
+    plan = bootstrap("plan", "--profile", str(profile), "--answers", str(answers(tmp_path)))
+    assert "+++ ~/.Rprofile" in plan.stdout, plan.stdout
+    assert bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(answers(tmp_path))).returncode == 0
+    assert (home / ".Rprofile").exists()
+    doctor = bootstrap("doctor", "--only", "dotfiles")
+    assert doctor.returncode == 0 and "1 settings file is as the profile says" in doctor.stdout

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import files
+from bootstrap import conditions, files
 from bootstrap.context import Context
 from bootstrap.errors import UserError
 from bootstrap.findings import Check, Outcome, ok
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 NAME = "dotfiles"
 REQUIRES: tuple[str, ...] = ()
 FIX_RUN = "bootstrap run --only dotfiles"
-_TRUE = {"true", "yes", "on", "1"}
 _BLOCK_MARK = re.compile(r"^\s*# >>> bootstrap (.+?) >>>\s*$", re.MULTILINE)
 
 
@@ -46,8 +45,8 @@ class Rendered:
     content: bytes  # b"" when the template rendered to nothing: no file is written
 
 
-def enabled(entry: Dotfile) -> bool:
-    return entry.when is None or entry.when.strip().lower() in _TRUE
+def enabled(profile: Profile) -> list[Dotfile]:
+    return [e for e in profile.components.dotfiles or [] if conditions.holds(e.when, profile)]
 
 
 def template_path(ctx: Context, name: str) -> Path:
@@ -122,7 +121,7 @@ def _line(exc: BaseException, path: Path) -> str:
 
 
 def rendered(ctx: Context, profile: Profile) -> list[Rendered]:
-    entries = [e for e in profile.components.dotfiles or [] if enabled(e)]
+    entries = enabled(profile)
     if not entries:
         return []
     variables = template_vars(ctx, profile)
@@ -228,7 +227,7 @@ def _block_step(ctx: Context, item: Rendered, target: Path, before: Optional[byt
 
 
 def checks(ctx: Context, profile: Profile) -> list[Check]:
-    entries = [e for e in profile.components.dotfiles or [] if enabled(e)]
+    entries = enabled(profile)
     if not entries:
         return []
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, TypeVar, Union
 
-from bootstrap import syspkg, versions
+from bootstrap import conditions, syspkg, versions
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok
@@ -27,7 +27,6 @@ REQUIRES: tuple[str, ...] = ()
 FIX_RUN = "bootstrap run --only packages"
 UV_DOCS = "https://docs.astral.sh/uv/guides/tools/"
 DOCKER_DOCS = "https://docs.docker.com/get-started/get-docker/"
-_TRUE = {"true", "yes", "on", "1"}
 
 T = TypeVar("T")
 
@@ -54,25 +53,24 @@ def _package(item: Union[str, Package]) -> Package:
     return Package(name=item) if isinstance(item, str) else item
 
 
-def enabled(item: Union[str, Package]) -> bool:
-    """Packages with `when` are installed only when it reads true (an answered yes)."""
-    when = _package(item).when
-    return when is None or when.strip().lower() in _TRUE
+def enabled(items: list[Union[str, Package]], profile: Profile) -> list[Union[str, Package]]:
+    """Packages with `when` are installed only when it holds (an answered yes)."""
+    return [item for item in items if conditions.holds(_package(item).when, profile)]
 
 
-def system_wanted(ctx: Context, spec: Packages) -> list[Wanted]:
+def system_wanted(ctx: Context, spec: Packages, profile: Profile) -> list[Wanted]:
     kind = syspkg.manager(ctx.platform) or ""
     found = []
-    for item in filter(enabled, spec.system):
+    for item in enabled(spec.system, profile):
         package = _package(item)
         native = getattr(package, kind, None) if kind in ("brew", "apt", "dnf") else None
         found.append(Wanted(package.name, native or package.name, package.command, package.version))
     return found
 
 
-def tools_wanted(spec: Packages) -> list[Wanted]:
+def tools_wanted(spec: Packages, profile: Profile) -> list[Wanted]:
     found = []
-    for item in filter(enabled, spec.uv_tools):
+    for item in enabled(spec.uv_tools, profile):
         package = _package(item)
         found.append(Wanted(package.name, package.name, package.command or package.name, package.version))
     return found
@@ -184,8 +182,8 @@ def plan(ctx: Context, profile: Profile, root: Optional[bool] = None) -> list[St
     if spec is None:
         return []
     root = syspkg.is_root() if root is None else root
-    system = system_wanted(ctx, spec)
-    tools = tools_wanted(spec)
+    system = system_wanted(ctx, spec, profile)
+    tools = tools_wanted(spec, profile)
     sys_state = system_state(ctx, system)
     missing = [w for w in system if sys_state[w.name].version is None]
     tool_state_now = tool_state(ctx, tools)
@@ -302,8 +300,8 @@ def _once(fn: Callable[[], T]) -> Callable[[], T]:
 
 def checks(ctx: Context, profile: Profile) -> list[Check]:
     spec = profile.components.packages or Packages()
-    system = system_wanted(ctx, spec)
-    tools = tools_wanted(spec)
+    system = system_wanted(ctx, spec, profile)
+    tools = tools_wanted(spec, profile)
     kind = syspkg.manager(ctx.platform)
     program = syspkg.program(ctx.platform)
     have_manager = _once(lambda: program is not None and ctx.runner.which(program) is not None)
