@@ -20,6 +20,7 @@ from tests.conftest import IN_CI, bootstrap, need
 from tests.support.packages import DEBIAN, FEDORA, MACOS, context, homebrew
 
 VENV_BIN = str(Path(sys.executable).parent)
+WHEELS = Path(__file__).resolve().parent.parent / ".ci" / "wheels"
 ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
 
 
@@ -206,7 +207,7 @@ NOTEBOOK = {
 
 
 def test_nbstripout_installed_for_real_keeps_outputs_out_of_commits(home: Path, tmp_path: Path) -> None:
-    """The data scientist's promise, with real uv, real nbstripout from PyPI and real git.
+    """The data scientist's promise, with real uv, real nbstripout (PyPI's wheels) and real git.
 
     The role's own git filter settings and attributes template, with only nbstripout among its
     tools (JupyterLab is a large download) and pinned, so the pin is exercised too.
@@ -215,6 +216,12 @@ def test_nbstripout_installed_for_real_keeps_outputs_out_of_commits(home: Path, 
 
     need("git")
     from bootstrap.paths import builtin_profiles
+
+    if not list(WHEELS.glob("nbstripout-0.8.1-*.whl")):
+        message = f"no nbstripout wheel in {WHEELS} (.ci/run downloads it before the tests)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
 
     role = yaml.safe_load((builtin_profiles() / "data-scientist.yaml").read_text())["components"]
     team = {
@@ -240,6 +247,9 @@ def test_nbstripout_installed_for_real_keeps_outputs_out_of_commits(home: Path, 
         "PATH": f"{local_bin}:{VENV_BIN}:{os.environ['PATH']}",
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_PYTHON": sys.executable,
+        # uv's own settings: the wheels .ci/run downloaded, nothing from the internet
+        "UV_NO_INDEX": "1",
+        "UV_FIND_LINKS": str(WHEELS),
     }
     plan = bootstrap("plan", "--profile", str(profile_file), "--answers", str(answers), env=env)
     assert plan.returncode == 0, plan.stdout + plan.stderr
