@@ -105,7 +105,12 @@ def test_plan_on_debian_as_a_user_asks_for_the_password_once_then_one_apt_call(h
         ),
     ]
     assert "dpkg" not in steps[1].summary  # installed already: not in the batch
-    assert steps[0].summary.startswith("Ask for your computer password once")
+    assert steps[0].summary.startswith("Check that sudo works without a password")  # no terminal here
+    ctx.interactive = True
+    asking = packages.plan(ctx, wanted, root=False)
+    assert asking[0].commands == (("sudo", "-v"),) and asking[0].interactive
+    assert asking[0].summary.startswith("Ask for your computer password once (sudo)")
+    assert asking[1].commands[1][:2] == ("sudo", "apt-get")
     as_root = packages.plan(ctx, wanted, root=True)
     assert len(as_root) == 1 and as_root[0].commands[0] == ("apt-get", "update")
 

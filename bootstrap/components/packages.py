@@ -221,10 +221,16 @@ def _system_steps(ctx: Context, missing: list[Wanted], root: bool) -> list[Step]
     steps = []
     sudo: tuple[str, ...] = ("sudo",) if ctx.interactive else ("sudo", "-n")
     if syspkg.needs_sudo(ctx.platform, root):
+        # without a terminal nobody can type the password: sudo must work without one (CI, MDM)
+        ask = (
+            "Ask for your computer password once (sudo)"
+            if ctx.interactive
+            else "Check that sudo works without a password (there is no terminal to type one; run in a terminal otherwise)"
+        )
         steps.append(
             Step(
                 NAME,
-                f"Ask for your computer password once (sudo), because {kind} installs software for all users",
+                f"{ask}, because {kind} installs software for all users",
                 commands=((*sudo, "-v"),),
                 interactive=ctx.interactive,
             )
