@@ -61,6 +61,7 @@ def sandbox() -> Iterator[Sandbox]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(CLEARED_PREFIXES)}
         env["HOME"] = str(home)
         env["GIT_CONFIG_NOSYSTEM"] = "1"  # the machine's /etc/gitconfig is not the user's
+        env["BOOTSTRAP_SKIP"] = "packages"  # converging must not install software on the machine
         # An installed wheel has its bytecode compiled; a source checkout with
         # PYTHONDONTWRITEBYTECODE=1 compiles every module on every start. Cache bytecode in the
         # sandbox (the warm-up runs fill it) so that timings are what an installed tool shows.

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from bootstrap.paths import Paths, user_paths
 from bootstrap.proc import Runner
@@ -102,6 +102,7 @@ class Context:
     interactive: bool
     offline: bool = False
     prompter: Optional[TerminalPrompter] = None  # set by `run` when it may ask; None: never ask
+    answers: dict[str, Any] = field(default_factory=dict)  # the profile's answers, for dotfile templates
     _home_pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

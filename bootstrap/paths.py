@@ -80,6 +80,7 @@ class Paths:
     def known_hosts(self) -> Path:
         return self.ssh_dir / "known_hosts"
 
+    @property
     def shell(self) -> Path:
         """The shell set-up that rc files source: env.sh, init.bash/zsh/fish, completions/."""
         return self.config / "shell"
@@ -124,3 +125,7 @@ def aws_credentials_file(home: Path, env: dict[str, str]) -> Path:
 def aws_sso_cache(home: Path) -> Path:
     """Where `aws sso login` keeps its tokens, named after the sha1 of the session."""
     return home / ".aws" / "sso" / "cache"
+
+
+def builtin_dotfiles() -> Path:
+    return _shipped("dotfiles")

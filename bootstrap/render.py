@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform as _platform
 import re
+import shlex
 from typing import TYPE_CHECKING, Any, Optional
 
 from bootstrap import __version__, files
@@ -57,7 +58,7 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
             pending += 1
             console.print(f"    • {step.summary}", markup=False)
             for argv in step.commands:
-                console.print(f"      $ {' '.join(argv)}", style="cyan", markup=False)
+                console.print(f"      $ {shlex.join(argv)}", style="cyan", markup=False)
             if step.later:
                 console.print(f"      (at run time: {step.later})", style="dim", markup=False)
             if diffs:
@@ -312,7 +313,7 @@ def undo_summary(ctx: Context, console: Console, result: UndoResult) -> None:
 
 
 def profile_summary(ctx: Context, console: Console, loaded: Any) -> None:
-    """What a role sets up, in words: questions, components, settings and files."""
+    """What a role sets up, in words: questions, components, packages, files and commands."""
     model = loaded.model
     chain = " → ".join(re.sub(r"^.*/|\.ya?ml$", "", c) for c in loaded.chain)
     console.print(f"{loaded.name}: {model.description or '(no description)'}", style="bold", markup=False)
@@ -320,24 +321,87 @@ def profile_summary(ctx: Context, console: Console, loaded: Any) -> None:
     if model.prompts:
         console.print("  asks on the first run:", markup=False)
         for prompt in model.prompts:
-            default = f" (default: {prompt.default})" if prompt.default is not None else ""
+            default = f" (default: {_answer_text(prompt.default)})" if prompt.default is not None else ""
             console.print(f"    - {prompt.message}{default}", markup=False)
-    git = model.components.git
-    if git is not None:
-        console.print("  git:", markup=False)
-        if git.min_version:
-            console.print(f"    - git {git.min_version} or newer", markup=False)
-        if git.user:
-            console.print("    - your name and email on every commit", markup=False)
-        for key, value in git.config.items():
-            console.print(f"    - {key} = {value}", markup=False)
-        if git.ignore:
-            console.print(f"    - never track: {', '.join(git.ignore)}", markup=False, soft_wrap=True)
-        if git.hosts:
-            hosts = ", ".join(h.host for h in git.hosts)
-            console.print(f"    - an SSH key and access to {hosts}", markup=False, soft_wrap=True)
-    for name in ("shell", "aws", "terraform", "secrets", "packages", "dotfiles"):
-        if getattr(model.components, name) is not None:
-            console.print(f"  {name}: configured (not set up by this version of bootstrap yet)", markup=False)
+    for heading, lines in component_lines(model):
+        console.print(f"  {heading}:", markup=False)
+        for line in lines:
+            console.print(f"    - {line}", markup=False)
     if model.commands:
         console.print(f"  {len(model.commands)} command(s) that run only after `bootstrap profile trust`", markup=False)
+
+
+def _answer_text(value: Any) -> str:
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
+def _condition(when: Optional[str]) -> str:
+    match = re.fullmatch(r"\{\{\s*answers\.(\w+)\s*\}\}", when or "")
+    if match:
+        return f" (if you answer yes to '{match.group(1)}')"
+    return f" (when: {when})" if when else ""
+
+
+def component_lines(model: Any) -> list[tuple[str, list[str]]]:
+    """Each configured component and what it sets up, one phrase per line."""
+    from bootstrap import components as registry
+
+    comps = model.components
+    out: list[tuple[str, list[str]]] = []
+
+    def heading(name: str) -> str:
+        return name if name in registry.MODULES else f"{name} (not set up by this version of bootstrap yet)"
+
+    if comps.packages is not None:
+        out.append((heading("packages"), _package_lines(comps.packages)))
+    git = comps.git
+    if git is not None:
+        lines = [f"git {git.min_version} or newer"] if git.min_version else []
+        if git.user:
+            lines.append("your name and email on every commit")
+        lines += [f"{key} = {value}" for key, value in git.config.items()]
+        if git.ignore:
+            lines.append(f"never track: {', '.join(git.ignore)}")
+        if git.hosts:
+            lines.append(f"an SSH key and access to {', '.join(h.host for h in git.hosts)}")
+        out.append((heading("git"), lines))
+    if comps.shell is not None:
+        shell = comps.shell
+        lines = [f"completion for {', '.join(shell.completions)}"] if shell.completions else []
+        lines += [f"{p} on your PATH" for p in shell.path]
+        lines += [f"{k} set in your shell" for k in shell.env]
+        lines += [f"alias {k}" for k in shell.aliases]
+        out.append((heading("shell"), lines))
+    if comps.aws is not None:
+        aws = comps.aws
+        lines = [f"AWS CLI {aws.min_version} or newer"] if aws.min_version else []
+        lines += [f"sign-in {name} ({s.start_url})" for name, s in aws.sso_sessions.items()]
+        lines += [f"profile {name}" for name in aws.profiles]
+        out.append((heading("aws"), lines))
+    if comps.terraform is not None:
+        out.append((heading("terraform"), [f"Terraform {comps.terraform.version or '(latest)'}"]))
+    if comps.secrets is not None:
+        lines = [f"passwords kept in {comps.secrets.backend}"] if comps.secrets.backend else []
+        lines += [f"{name} from the password manager" for name in comps.secrets.env]
+        out.append((heading("secrets"), lines))
+    if comps.dotfiles is not None:
+        lines = [f"{d.target} (from template {d.template}){_condition(d.when)}" for d in comps.dotfiles]
+        out.append((heading("dotfiles"), lines))
+    return out
+
+
+def _package_lines(spec: Any) -> list[str]:
+    lines = []
+    for kind, items in (("system package", spec.system), ("Python tool", spec.uv_tools)):
+        for item in items:
+            if isinstance(item, str):
+                lines.append(f"{item} ({kind})")
+                continue
+            names = ", ".join(f"{k}: {getattr(item, k)}" for k in ("brew", "apt", "dnf") if getattr(item, k))
+            version = f" {item.version}" if item.version else ""
+            lines.append(f"{item.name}{version} ({kind}{'; ' + names if names else ''}){_condition(item.when)}")
+    if spec.docker:
+        lines.append("doctor checks that a Docker engine is running")
+    if spec.index_url:
+        lines.append(f"Python packages come from {spec.index_url}")
+    return lines

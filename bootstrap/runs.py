@@ -66,10 +66,13 @@ def prepare(
         if named_in is None:
             raise
         raise UserError(f"{named_in.where('profile')}: {exc}") from None
+    # BOOTSTRAP_SKIP: components a machine never runs (software that IT installs, say), added to --skip
+    skip = ",".join(s for s in (skip, ctx.env.get("BOOTSTRAP_SKIP")) if s) or None
     selection = engine.select(loaded.model, only, skip)
     needed = answers.needed_questions(loaded, selection.active) if mode == "run" else set()
     values = answers.gather(loaded, needed, given, memory, prompter if mode == "run" else None)
     placeholder = (lambda pid: f"<your answer to '{pid}'>") if mode == "plan" else None
+    ctx.answers = dict(values)
     return Prepared(name, how, loaded, values, profiles.render(loaded, values, placeholder), selection)
 
 

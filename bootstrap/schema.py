@@ -212,21 +212,53 @@ class Secrets(Strict):
 
 
 class Package(Strict):
-    name: str
-    brew: Optional[str] = None
-    apt: Optional[str] = None
-    dnf: Optional[str] = None
-    version: Optional[str] = None
+    """One piece of software, named once; per-manager names only where they differ."""
+
+    name: str = Field(description="The name you know it by; also the package name where no other is given")
+    brew: Optional[str] = Field(default=None, description="Its Homebrew name, when different")
+    apt: Optional[str] = Field(default=None, description="Its apt (Debian, Ubuntu) name, when different")
+    dnf: Optional[str] = Field(default=None, description="Its dnf (Fedora) name, when different")
+    version: Optional[str] = Field(
+        default=None,
+        description='"0.8.1" pins that release (Python tools); ">=1.6" or "~=3.2" sets what doctor accepts',
+    )
+    command: Optional[str] = Field(
+        default=None, description="The program it provides, e.g. aws: found on PATH, it counts as installed"
+    )
+    when: Optional[str] = Field(default=None, description='Install only when this is true, e.g. "{{ answers.with_r }}"')
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: Optional[str]) -> Optional[str]:
+        from bootstrap import versions
+
+        if value is not None and not versions.valid(value):
+            raise ValueError(f'\'{value}\' is not a version; write "0.8.1" to pin one, or ">=1.6" for a minimum')
+        return value
 
 
 class Packages(Strict):
-    system: list[Union[str, Package]] = Field(default_factory=list)
-    uv_tools: list[Union[str, Package]] = Field(default_factory=list)
+    system: list[Union[str, Package]] = Field(
+        default_factory=list, description="Installed with Homebrew (macOS), apt (Debian, Ubuntu) or dnf (Fedora)"
+    )
+    uv_tools: list[Union[str, Package]] = Field(
+        default_factory=list, description="Python command-line tools from PyPI, installed with uv (or pipx)"
+    )
+    docker: bool = Field(
+        default=False, description="doctor checks that a Docker engine runs (a warning when none does)"
+    )
+    index_url: Optional[str] = Field(
+        default=None,
+        description="The team's internal Python package index: Python tools come from it, and pip and uv are set up to use it",
+    )
 
 
 class Dotfile(Strict):
-    template: str
-    target: str
+    template: str = Field(description="A file name in dotfiles/ (or a path to a team's own template)")
+    target: str = Field(description='Where it goes, e.g. "~/.editorconfig"')
+    when: Optional[str] = Field(
+        default=None, description='Write it only when this is true, e.g. "{{ answers.with_r }}"'
+    )
 
 
 class Command(Strict):

@@ -141,5 +141,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "fresh Debian machine: first-day run per role")
         for line in figures:
             terminalreporter.write_line(line)
+
+
 # Fixtures of the secrets tests: a throw-away GnuPG home, fakes of op and bw
 pytest_plugins = ["tests.support.secrets"]
+
+
+@pytest.fixture(autouse=True)
+def no_software_installs(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of whole roles leave the packages component out: it installs system software.
+
+    Tests of that component (test_packages.py, test_roles.py) clear BOOTSTRAP_SKIP themselves.
+    """
+    monkeypatch.setenv("BOOTSTRAP_SKIP", "packages")

@@ -56,11 +56,12 @@ def test_design_example_profile_loads_and_doctor_reports_unsupported_parts() -> 
     assert bootstrap("profile", "validate", str(example)).returncode == 0
     result = bootstrap("doctor", "--json", "--profile", str(example))
     checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
-    for name in ("git", "aws", "terraform", "shell", "secrets", "packages", "dotfiles"):
+    for name in ("git", "aws", "terraform", "shell", "secrets", "dotfiles"):
         if name in MODULES:  # set up: its own checks, no "not supported yet" note
             assert f"{name}.support" not in checks and any(c.startswith(f"{name}.") for c in checks), name
         else:
             assert checks[f"{name}.support"]["status"] == "info"
+    # packages: left out by BOOTSTRAP_SKIP in tests (conftest), so it has no checks here
 
 
 def test_plan_detailed_exitcode_turns_bad_input_into_1(tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ def fake_env(home: Path) -> dict[str, str]:
     """This process's environment with HOME replaced and nothing of the user's bootstrap, git or XDG."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(CLEARED_PREFIXES)}
     env.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", NO_COLOR="1", COLUMNS="200")
+    env["BOOTSTRAP_SKIP"] = "packages"  # as in every test (conftest): runs here must not install software
     pip_config = user_pip_config()
     if pip_config is not None and "PIP_CONFIG_FILE" not in env:
         env["PIP_CONFIG_FILE"] = str(pip_config)

@@ -32,7 +32,7 @@ def test_interactive_first_day_run(home: Path) -> None:
         child.send("\x7f" * len("not-an-email") + "ada@example.com\r")
         child.expect("Make these changes")
         child.send("y")
-        child.expect("Done: 2 changes made")
+        child.expect("Done: 3 changes made")  # git settings, git ignore, ~/.editorconfig
         child.expect(pexpect.EOF)
     finally:
         child.close()

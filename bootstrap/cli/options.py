@@ -30,7 +30,9 @@ OnlyOpt = typer.Option(
     metavar="C,..",
     help="Only these components (git, shell, aws, terraform, secrets, packages, dotfiles, commands).",
 )
-SkipOpt = typer.Option(None, "--skip", metavar="C,..", help="Leave these components out.")
+SkipOpt = typer.Option(
+    None, "--skip", metavar="C,..", help="Leave these components out (BOOTSTRAP_SKIP=C,.. does the same for every run)."
+)
 
 
 def context() -> Context:

@@ -13,8 +13,14 @@ if TYPE_CHECKING:
 
 # name -> module; the order is the order of a run when REQUIRES says nothing else
 MODULES: dict[str, str] = {
+    "packages": "bootstrap.components.packages",  # first: other components use the software it installs
     "git": "bootstrap.components.git",
+    "shell": "bootstrap.components.shell",
+    "secrets": "bootstrap.components.secrets",
     "aws": "bootstrap.components.aws",
+    "dotfiles": "bootstrap.components.dotfiles",  # templates may configure what others set up
+    # a profile's own commands run after every declarative component (keep this entry last)
+    "commands": "bootstrap.components.commands",
 }
 
 

@@ -1,0 +1,415 @@
+"""Packages: the role's software, through this platform's manager and, for Python tools, uv.
+
+A profile names each package once; per-manager names are given only where they differ. System
+packages go in one batch (one `apt-get install`, one `brew install`), after asking for the
+password once when apt or dnf need root. Python command-line tools go through `uv tool install`
+(pipx when uv is absent), pinned when the profile pins them. Installed software is recorded in
+the run's journal; undo lists it and never removes it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, TypeVar, Union
+
+from bootstrap import conditions, syspkg, versions
+from bootstrap.context import Context
+from bootstrap.errors import Failure
+from bootstrap.findings import Check, Outcome, ok
+from bootstrap.schema import Package, Packages, Profile
+from bootstrap.steps import Applier, Step
+
+NAME = "packages"
+REQUIRES: tuple[str, ...] = ()
+FIX_RUN = "bootstrap run --only packages"
+UV_DOCS = "https://docs.astral.sh/uv/guides/tools/"
+DOCKER_DOCS = "https://docs.docker.com/get-started/get-docker/"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A package as this machine's installer names it."""
+
+    name: str  # the profile's logical name, shown to people
+    native: str  # the manager's (or PyPI's) name
+    command: Optional[str]  # a program that proves it is there, when the manager does not know it
+    version: Optional[str]  # the profile's version rule
+
+
+@dataclass(frozen=True)
+class Found:
+    """What is installed: None when missing; version "" when present but it would not say."""
+
+    version: Optional[str]
+    how: str = ""  # "apt", "uv", "pipx", "PATH"
+
+
+def _package(item: Union[str, Package]) -> Package:
+    return Package(name=item) if isinstance(item, str) else item
+
+
+def enabled(items: list[Union[str, Package]], profile: Profile) -> list[Union[str, Package]]:
+    """Packages with `when` are installed only when it holds (an answered yes)."""
+    return [item for item in items if conditions.holds(_package(item).when, profile)]
+
+
+def system_wanted(ctx: Context, spec: Packages, profile: Profile) -> list[Wanted]:
+    kind = syspkg.manager(ctx.platform) or ""
+    found = []
+    for item in enabled(spec.system, profile):
+        package = _package(item)
+        native = getattr(package, kind, None) if kind in ("brew", "apt", "dnf") else None
+        found.append(Wanted(package.name, native or package.name, package.command, package.version))
+    return found
+
+
+def tools_wanted(spec: Packages, profile: Profile) -> list[Wanted]:
+    found = []
+    for item in enabled(spec.uv_tools, profile):
+        package = _package(item)
+        found.append(Wanted(package.name, package.name, package.command or package.name, package.version))
+    return found
+
+
+# --- reading the machine --------------------------------------------------------------------
+
+
+def _bin_dir(ctx: Context) -> Path:
+    """Where uv and pipx put the tools they install (XDG_BIN_HOME, else ~/.local/bin)."""
+    return Path(ctx.env["XDG_BIN_HOME"]) if ctx.env.get("XDG_BIN_HOME") else ctx.home / ".local" / "bin"
+
+
+def find_program(ctx: Context, name: str) -> Optional[str]:
+    """A program on PATH, or in the tools folder a fresh shell may not have on PATH yet."""
+    found = ctx.runner.which(name)
+    if found:
+        return found
+    local = _bin_dir(ctx) / name
+    return str(local) if local.is_file() else None
+
+
+def program_version(ctx: Context, program: str) -> str:
+    result = ctx.runner.run([program, "--version"], timeout=20)
+    parsed = versions.parse(result.stdout + "\n" + result.stderr) if result.ok else None
+    return versions.dotted(parsed) if parsed else ""
+
+
+def system_state(ctx: Context, wanted: list[Wanted]) -> dict[str, Found]:
+    """Logical name -> what is installed, asking the manager once for all of them."""
+    state = {w.name: Found(None) for w in wanted}
+    command = syspkg.query_command(ctx.platform, [w.native for w in wanted])
+    if command is None or not wanted or not ctx.runner.which(command[0]):
+        listed: dict[str, str] = {}
+    else:
+        listed = syspkg.parse_query(ctx.platform, ctx.runner.run(command, timeout=60).stdout)
+    kind = syspkg.manager(ctx.platform) or ""
+    for item in wanted:
+        if item.native in listed:
+            state[item.name] = Found(listed[item.native], kind)
+        elif item.command and find_program(ctx, item.command):
+            state[item.name] = Found(program_version(ctx, find_program(ctx, item.command) or item.command), "PATH")
+    return state
+
+
+def parse_uv_tools(output: str) -> dict[str, str]:
+    """`uv tool list`: `name v1.2.3` lines, each followed by `- executable` lines."""
+    found = {}
+    for line in output.splitlines():
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*) v(\S+)", line)
+        if match:
+            found[_canonical(match.group(1))] = match.group(2)
+    return found
+
+
+def parse_pipx(output: str) -> dict[str, str]:
+    """`pipx list --short`: `name 1.2.3` lines."""
+    found = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            found[_canonical(parts[0])] = parts[1]
+    return found
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def tool_state(ctx: Context, wanted: list[Wanted]) -> dict[str, Found]:
+    """Tools installed by uv or pipx (either counts), or else their program on PATH."""
+    listed: dict[str, Found] = {}
+    uv = find_program(ctx, "uv")
+    if uv and wanted:
+        result = ctx.runner.run([uv, "tool", "list"], timeout=60, env={"NO_COLOR": "1"})
+        listed.update({k: Found(v, "uv") for k, v in parse_uv_tools(result.stdout).items()} if result.ok else {})
+    pipx = find_program(ctx, "pipx")
+    # pipx takes half a second to answer: asked only for what uv does not have
+    if pipx and any(_canonical(w.native) not in listed for w in wanted):
+        result = ctx.runner.run([pipx, "list", "--short"], timeout=60)
+        found = parse_pipx(result.stdout) if result.ok else {}
+        listed.update({k: Found(v, "pipx") for k, v in found.items() if k not in listed})
+    state = {}
+    for item in wanted:
+        if _canonical(item.native) in listed:
+            state[item.name] = listed[_canonical(item.native)]
+        elif item.command and find_program(ctx, item.command):
+            state[item.name] = Found(program_version(ctx, find_program(ctx, item.command) or item.command), "PATH")
+        else:
+            state[item.name] = Found(None)
+    return state
+
+
+def acceptable(found: Found, rule: Optional[str]) -> bool:
+    """Installed, and at a version the profile accepts (an unknown version passes a bare install)."""
+    if found.version is None:
+        return False
+    if not rule:
+        return True
+    have = versions.parse(found.version)
+    return have is not None and versions.satisfies(have, rule)
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def plan(ctx: Context, profile: Profile, root: Optional[bool] = None) -> list[Step]:
+    spec = profile.components.packages
+    if spec is None:
+        return []
+    root = syspkg.is_root() if root is None else root
+    system = system_wanted(ctx, spec, profile)
+    tools = tools_wanted(spec, profile)
+    sys_state = system_state(ctx, system)
+    missing = [w for w in system if sys_state[w.name].version is None]
+    tool_state_now = tool_state(ctx, tools)
+    # a pinned tool at another version is reinstalled; uv installs any release
+    pending_tools = [w for w in tools if not acceptable(tool_state_now[w.name], w.version)]
+    installer = "uv" if find_program(ctx, "uv") else "pipx"
+    # the program as the plan shows it: its bare name when on PATH, else where it was found
+    program = (
+        installer if ctx.runner.which(installer) or not find_program(ctx, installer) else find_program(ctx, installer)
+    )
+    if pending_tools and installer == "pipx" and not find_program(ctx, "pipx"):
+        missing.append(Wanted("pipx", "pipx", "pipx", None))  # the installer for the Python tools
+    steps: list[Step] = []
+    if missing:
+        steps += _system_steps(ctx, missing, root)
+    for item in pending_tools:
+        steps.append(_tool_step(ctx, item, installer, program or installer, tool_state_now[item.name], spec.index_url))
+    return steps
+
+
+def _system_steps(ctx: Context, missing: list[Wanted], root: bool) -> list[Step]:
+    kind = syspkg.manager(ctx.platform)
+    program = syspkg.program(ctx.platform)
+    names = [w.native for w in missing]
+    if kind is None or program is None:
+        raise Failure(
+            f"bootstrap does not know how to install software on {ctx.platform.describe()}: "
+            f"install {', '.join(names)} yourself, then run again"
+        )
+    if not ctx.runner.which(program):
+        raise Failure(
+            f"{_manager_label(kind)} is not installed, and it installs {', '.join(names)}; "
+            f"install it with: {syspkg.manager_install_hint(ctx.platform)}"
+        )
+    steps = []
+    sudo: tuple[str, ...] = ("sudo",) if ctx.interactive else ("sudo", "-n")
+    if syspkg.needs_sudo(ctx.platform, root):
+        # without a terminal nobody can type the password: sudo must work without one (CI, MDM)
+        ask = (
+            "Ask for your computer password once (sudo)"
+            if ctx.interactive
+            else "Check that sudo works without a password (there is no terminal to type one; run in a terminal otherwise)"
+        )
+        steps.append(
+            Step(
+                NAME,
+                f"{ask}, because {kind} installs software for all users",
+                commands=((*sudo, "-v"),),
+                interactive=ctx.interactive,
+            )
+        )
+
+    def record(applier: Applier) -> None:
+        for item in missing:
+            applier.writer.installed(item.native, syspkg.remove_command(ctx.platform, item.native))
+
+    shown = ", ".join(w.name if w.name == w.native else f"{w.name} ({w.native})" for w in missing)
+    steps.append(
+        Step(
+            NAME,
+            f"Install {len(missing)} package{'s' if len(missing) != 1 else ''} with {_manager_label(kind)}: {shown}",
+            commands=tuple(syspkg.batch_install(ctx.platform, names, root=root, sudo=sudo)),
+            interactive=ctx.interactive,
+            apply=record,
+        )
+    )
+    return steps
+
+
+def _manager_label(kind: str) -> str:
+    return {"brew": "Homebrew", "apt": "apt", "dnf": "dnf"}.get(kind, kind)
+
+
+def tool_commands(
+    item: Wanted, installer: str, program: str, reinstall: bool, index_url: Optional[str]
+) -> tuple[str, ...]:
+    requirement = versions.requirement(item.native, item.version)
+    options = (*(("--force",) if reinstall else ()), *(("--index-url", index_url) if index_url else ()))
+    if installer == "uv":
+        return (program, "tool", "install", *options, requirement)
+    return (program, "install", *options, requirement)
+
+
+def _tool_step(
+    ctx: Context, item: Wanted, installer: str, program: str, found: Found, index_url: Optional[str]
+) -> Step:
+    reinstall = found.version is not None
+    if reinstall:
+        why = f"{found.version} is installed; the profile asks for {item.version}"
+        summary = f"Reinstall {item.name} at {item.version} with {installer} ({why})"
+    else:
+        at = f" {versions.pinned(item.version)}" if item.version and versions.is_pin(item.version) else ""
+        summary = f"Install {item.name}{at} with {installer} (a Python command-line tool)"
+    remove = f"{installer} tool uninstall {item.native}" if installer == "uv" else f"pipx uninstall {item.native}"
+    argv = tool_commands(item, installer, program, reinstall and found.how in ("uv", "pipx"), index_url)
+    return Step(
+        NAME,
+        summary,
+        commands=(argv,),
+        installs=(f"{item.native} ({installer})", remove),
+        later=f"the tool's program goes into {ctx.tilde(_bin_dir(ctx))}",
+    )
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+
+def _once(fn: Callable[[], T]) -> Callable[[], T]:
+    lock = threading.Lock()
+    box: list[T] = []
+
+    def cached() -> T:
+        with lock:
+            if not box:
+                box.append(fn())
+            return box[0]
+
+    return cached
+
+
+def checks(ctx: Context, profile: Profile) -> list[Check]:
+    spec = profile.components.packages or Packages()
+    system = system_wanted(ctx, spec, profile)
+    tools = tools_wanted(spec, profile)
+    kind = syspkg.manager(ctx.platform)
+    program = syspkg.program(ctx.platform)
+    have_manager = _once(lambda: program is not None and ctx.runner.which(program) is not None)
+    sys_state = _once(lambda: system_state(ctx, system))
+    tools_now = _once(lambda: tool_state(ctx, tools))
+    found: list[Check] = []
+
+    if system:
+
+        def manager_check() -> Outcome:
+            if kind is None:
+                return Outcome(
+                    "warning",
+                    f"bootstrap does not install software on {ctx.platform.describe()}",
+                    "install the packages this profile lists with your system's package manager",
+                )
+            if not have_manager():
+                return Outcome(
+                    "error",
+                    f"{_manager_label(kind)} is not installed; it installs this role's software",
+                    syspkg.manager_install_hint(ctx.platform),
+                    syspkg.HOMEBREW_DOCS if kind == "brew" else None,
+                )
+            return ok(f"{_manager_label(kind)} is ready to install software")
+
+        found.append(Check("packages.manager", NAME, manager_check))
+
+    for item in system:
+        found.append(Check(f"packages.{item.name}", NAME, _system_check(ctx, item, sys_state, have_manager)))
+    for item in tools:
+        found.append(Check(f"packages.{item.name}", NAME, _tool_check(ctx, item, tools_now)))
+    if spec.docker:
+        found.append(Check("packages.docker", NAME, lambda: docker_engine(ctx)))
+    return found
+
+
+def _system_check(
+    ctx: Context, item: Wanted, state: Callable[[], dict[str, Found]], have_manager: Callable[[], bool]
+) -> Callable[[], Outcome]:
+    def check() -> Outcome:
+        found = state()[item.name]
+        fix = syspkg.install_hint(ctx.platform, item.native) if have_manager() else FIX_RUN
+        if found.version is None:
+            return Outcome("error", f"{item.name} is not installed", fix)
+        if not acceptable(found, item.version):
+            return Outcome(
+                "warning",
+                f"{item.name} {found.version or '(version unknown)'} is installed; the profile asks for {item.version}",
+                _upgrade_hint(ctx, item),
+            )
+        return ok(f"{item.name} {found.version} is installed".replace("  ", " "))
+
+    return check
+
+
+def _upgrade_hint(ctx: Context, item: Wanted) -> str:
+    kind = syspkg.manager(ctx.platform)
+    if kind == "brew":
+        return f"brew upgrade {item.native}"
+    if kind == "apt":
+        return f"sudo apt-get update && sudo apt-get install --only-upgrade {item.native}"
+    if kind == "dnf":
+        return f"sudo dnf upgrade {item.native}"
+    return f"upgrade {item.name} with your system's package manager"
+
+
+def _tool_check(ctx: Context, item: Wanted, state: Callable[[], dict[str, Found]]) -> Callable[[], Outcome]:
+    def check() -> Outcome:
+        found = state()[item.name]
+        requirement = versions.requirement(item.native, item.version)
+        installer = "uv tool install" if find_program(ctx, "uv") else "pipx install"
+        if found.version is None:
+            return Outcome("error", f"{item.name} is not installed", f"{installer} '{requirement}'", UV_DOCS)
+        if not acceptable(found, item.version):
+            return Outcome(
+                "warning",
+                f"{item.name} {found.version or '(version unknown)'} is installed; the profile asks for {item.version}",
+                f"{installer} --force '{requirement}'",
+                UV_DOCS,
+            )
+        return ok(f"{item.name} {found.version} is installed".replace("  ", " "))
+
+    return check
+
+
+def docker_engine(ctx: Context) -> Outcome:
+    """A warning, never an error: much of the work needs no containers, and engines get stopped."""
+    docker = ctx.runner.which("docker")
+    start = "open -a Docker" if ctx.platform.family == "macos" else "sudo systemctl start docker"
+    if docker is None:
+        return Outcome(
+            "warning",
+            "Docker is not installed; you need it to build and test pipelines in containers",
+            "install Docker Desktop (macOS) or Docker Engine (Linux)",
+            DOCKER_DOCS,
+        )
+    result = ctx.runner.run([docker, "info", "--format", "{{.ServerVersion}}"], timeout=10)
+    if not result.ok or not result.stdout.strip():
+        return Outcome(
+            "warning",
+            "Docker is installed but no Docker engine is running, so containers will not start",
+            start,
+            DOCKER_DOCS,
+        )
+    return ok(f"a Docker engine {result.stdout.strip()} is running")
