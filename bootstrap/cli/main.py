@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import profile
+from bootstrap.cli import profile, terraform
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.errors import Cancelled, Failure, UserError
 
@@ -36,6 +36,7 @@ app = typer.Typer(
 )
 # Command groups, each in a module of its own.
 app.add_typer(profile.app, name="profile")
+app.add_typer(terraform.app, name="terraform")
 
 
 def _version(value: bool) -> None:

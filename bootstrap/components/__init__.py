@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 # name -> module; the order is the order of a run when REQUIRES says nothing else
 MODULES: dict[str, str] = {
     "git": "bootstrap.components.git",
+    "terraform": "bootstrap.components.terraform",
 }
 
 
