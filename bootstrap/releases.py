@@ -202,23 +202,24 @@ class Site:
         return f"{self.base.rstrip('/')}/{self.product}"
 
     def versions(self, fresh: bool = False) -> list[str]:
-        """Every version the site lists; cached for `ttl` seconds; [] when offline."""
+        """Every version the site lists, cached for `ttl` seconds; [] offline, where only what is
+        installed can be used."""
+        if self.offline:
+            return []
         cache = self.cache_dir / "index.json" if self.cache_dir else None
         if cache is not None and not fresh:
-            cached = self._cached(cache, self.ttl)
+            cached = self._cached(cache)
             if cached is not None:
                 return cached
-        if self.offline:
-            return self._cached(cache, float("inf")) or [] if cache else []
         data = self._json(f"{self.root}/index.json")
         found = sorted(data.get("versions", {})) if isinstance(data.get("versions"), dict) else []
         if cache is not None:
             _atomic_bytes(cache, json.dumps({"base": self.base, "versions": found}).encode())
         return found
 
-    def _cached(self, cache: Path, ttl: float) -> Optional[list[str]]:
+    def _cached(self, cache: Path) -> Optional[list[str]]:
         try:
-            if time.time() - cache.stat().st_mtime > ttl:
+            if time.time() - cache.stat().st_mtime > self.ttl:
                 return None
             data = json.loads(cache.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 
@@ -16,6 +16,7 @@ from bootstrap.errors import Failure, UserError
 if TYPE_CHECKING:
     from bootstrap.components.terraform import Settings
     from bootstrap.context import Context
+    from bootstrap.steps import Step
 
 app = typer.Typer(
     help="Pinned Terraform versions: verified installs, and the right version in each project.",
@@ -32,14 +33,31 @@ def _settings(ctx: Context, profile: Optional[str]) -> Settings:
     return terraform.settings(ctx, prepared.profile.components.terraform)
 
 
-def _journaled(ctx: Context, summary_steps: list[object]) -> None:
-    from bootstrap import files, render, runs
-    from bootstrap.steps import Applier, Step
+def _journaled(ctx: Context, make_steps: Callable[[], list[Optional[Step]]]) -> None:
+    """Apply the steps under the run lock, journaled for `bootstrap undo`.
 
-    steps = [s for s in summary_steps if isinstance(s, Step)]
-    if not steps:
-        return
-    with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
+    The steps are worked out once the lock is held: a second `install` racing this one waits
+    its turn (these steps take milliseconds) and then finds the shim already in place.
+    """
+    import contextlib
+    import time
+
+    from bootstrap import files, render, runs
+    from bootstrap.steps import Applier
+
+    deadline = time.monotonic() + 30
+    with contextlib.ExitStack() as stack:
+        while True:
+            try:
+                stack.enter_context(files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)))
+                break
+            except Failure:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        steps = [s for s in make_steps() if s is not None]
+        if not steps:
+            return
         journal = files.Journal(ctx.paths.runs, "terraform", runs.command_line(sys.argv[1:]))
         for step in steps:
             Applier(ctx, files.Writer(journal)).apply(step)
@@ -92,7 +110,7 @@ def install(
     conf = _settings(ctx, profile)
     result = _install(ctx, conf, spec, Path.cwd())
     version = result.split()[0]
-    _journaled(ctx, [terraform.shim_step(ctx)])
+    _journaled(ctx, lambda: [terraform.shim_step(ctx)])
     if result.endswith("(new)"):
         ctx.console.print(
             f"Installed and verified Terraform {version} in {ctx.tilde(terraform.binary(ctx, version).parent)}",
@@ -125,17 +143,18 @@ def use(
     version = resolve(pin, pool)  # refuse a pin that nothing satisfies before writing it
     _install(ctx, conf, str(version), Path.cwd())
     target = (ctx.home if global_ else Path.cwd()) / VERSION_FILE
-    before = files.read(target)
     after = f"{spec.strip()}\n".encode()
-    steps: list[object] = [terraform.shim_step(ctx)]
-    if before != after:
-        steps.append(
-            Step(
-                terraform.NAME,
-                f"Pin Terraform {spec} in {ctx.tilde(target)}",
-                changes=(FileChange(target, before, after),),
-            )
+
+    def steps() -> list[Optional[Step]]:
+        before = files.read(target)
+        change = (FileChange(target, before, after),)
+        pin = (
+            None
+            if before == after
+            else Step(terraform.NAME, f"Pin Terraform {spec} in {ctx.tilde(target)}", changes=change)
         )
+        return [terraform.shim_step(ctx), pin]
+
     _journaled(ctx, steps)
     where = "by default" if global_ else "in this folder"
     ctx.console.print(f"`terraform` now runs Terraform {version} {where}.", markup=False)

@@ -143,6 +143,7 @@ class Mirror:
         self.faults = Faults()
         self.versions: dict[str, object] = {}
         self.server: Optional[ThreadingHTTPServer] = None
+        self.keyfile: Optional[Path] = None
 
     @property
     def url(self) -> str:
@@ -263,6 +264,7 @@ def build(root: Path, real: bool = True) -> tuple[Mirror, Path]:
         mirror.add(version, real_binary(version) if real else None)
     keyfile = root / "trusted.asc"
     keyfile.write_bytes(gpg.export(key))
+    mirror.keyfile = keyfile
     return mirror, keyfile
 
 
