@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pysequoia
 
 BUILTIN_KEYS = Path(__file__).resolve().parent / "keys" / "hashicorp.asc"
-ROTATE_DOCS = "https://github.com/bootstrap/bootstrap/blob/main/docs/profiles.md#terraform"
+ROTATE_DOCS = "docs/profiles.md, section terraform"
 
 
 class SignatureError(Failure):
