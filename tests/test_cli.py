@@ -55,8 +55,9 @@ def test_design_example_profile_loads_and_doctor_reports_unsupported_parts() -> 
     assert bootstrap("profile", "validate", str(example)).returncode == 0
     result = bootstrap("doctor", "--json", "--profile", str(example))
     checks = {c["id"]: c for c in json.loads(result.stdout)["checks"]}
-    for name in ("aws", "terraform", "shell", "secrets", "packages", "dotfiles"):
+    for name in ("aws", "shell", "secrets", "packages", "dotfiles"):
         assert checks[f"{name}.support"]["status"] == "info"
+    assert checks["terraform.shim"]["status"] == "error"  # set up by this version: checked for real
 
 
 def test_plan_detailed_exitcode_turns_bad_input_into_1(tmp_path: Path) -> None:
