@@ -106,6 +106,16 @@ def test_switching_by_directory_runs_the_pinned_real_binary(home: Path, env: dic
 
     assert "Terraform v0.11.11" in tf(home, old_project, env, "version").stdout
     assert "Terraform v1.0.3" in tf(home, new_project, env, "version").stdout
+    traced = subprocess.run(
+        ["sh", "-x", str(shim), "version"],
+        cwd=new_project,
+        env={**os.environ, **env, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"exec {versions_dir(home)}/1.0.3/terraform version" in traced.stderr
+    assert "-m bootstrap" not in traced.stderr  # no Python on the hot path
     receipt = json.loads((versions_dir(home) / "1.0.3" / "install.json").read_text())
     assert receipt["verified"] is True and receipt["signed_by"]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bootstrap.tfconstraints import ConstraintError, parse, parse_version
 
@@ -132,3 +134,27 @@ def test_several_blocks_are_anded() -> None:
 def test_bad_constraints_are_refused(bad: str) -> None:
     with pytest.raises(ConstraintError):
         parse(bad)
+
+
+versions = st.tuples(st.integers(0, 3), st.integers(0, 12), st.integers(0, 12))
+
+
+@given(st.text(max_size=30))
+def test_any_text_parses_or_is_a_constraint_error(text: str) -> None:
+    try:
+        parsed = parse(text)
+    except ConstraintError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert parsed.items and all(c.op in ("=", "!=", ">", ">=", "<", "<=", "~>") for c in parsed.items)
+
+
+@given(versions, versions)
+def test_pessimistic_operator_matches_its_definition(
+    pin: tuple[int, int, int], candidate: tuple[int, int, int]
+) -> None:
+    wanted = parse("~> {}.{}.{}".format(*pin))
+    version = parse_version("{}.{}.{}".format(*candidate))
+    assert wanted.allows(version) == (candidate >= pin and candidate[:2] == pin[:2])
+    two = parse("~> {}.{}".format(*pin[:2]))
+    assert two.allows(version) == (candidate[:2] >= pin[:2] and candidate[0] == pin[0])
