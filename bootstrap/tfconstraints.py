@@ -38,7 +38,7 @@ class Version:
 def parse_version(text: str) -> Version:
     match = _VERSION.match(text.strip())
     if not match:
-        raise ConstraintError(f"'{text}' is not a version (expected something like 1.5.7)")
+        raise ConstraintError(f"{text.strip()!r} is not a version (expected something like 1.5.7)")
     major, minor, patch, pre = match.groups()
     release = (int(major), int(minor or 0), int(patch or 0))
     given = 1 + (minor is not None) + (patch is not None)
@@ -126,7 +126,7 @@ def parse(text: str) -> Constraints:
     for part in text.split(","):
         match = _PART.match(part)
         if not match:
-            raise ConstraintError(f"'{part.strip()}' is not a version constraint (expected like '>= 1.5.0')")
+            raise ConstraintError(f"{part.strip()!r} is not a version constraint (expected like '>= 1.5.0')")
         op, version = match.groups()
         items.append(Constraint(op or "=", parse_version(version)))
     return Constraints(tuple(items), text.strip())
