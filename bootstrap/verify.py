@@ -130,5 +130,5 @@ class Keyring:
 def keyring(path: Optional[str], shown: Optional[str] = None) -> Keyring:
     """The configured keys, or the built-in HashiCorp keys."""
     if path:
-        return Keyring(Path(path).expanduser(), shown or path)
+        return Keyring(Path(path), shown or path)
     return Keyring(BUILTIN_KEYS, "the built-in HashiCorp keys")

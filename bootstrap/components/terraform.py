@@ -126,7 +126,8 @@ def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, 
         return None
     from bootstrap import verify
 
-    ring = verify.keyring(conf.keys, f"{ctx.tilde(conf.keys)} ({conf.keys_from})" if conf.keys else None)
+    keys = str(ctx.expand(conf.keys)) if conf.keys and conf.keys.startswith("~") else conf.keys
+    ring = verify.keyring(keys, f"{ctx.tilde(keys)} ({conf.keys_from})" if keys else None)
 
     def check(data: bytes, signature: bytes, what: str) -> tuple[str, str]:
         result = ring.verify(data, signature, what)
@@ -257,6 +258,16 @@ def _default_satisfied(ctx: Context, spec: str) -> Optional[Version]:
         return None
 
 
+def _check_default(spec: str) -> None:
+    """A profile's default is a version, a constraint or latest[:regex]: bad input otherwise."""
+    if spec == "latest" or spec.startswith("latest:") or try_version(spec.lstrip("=")) is not None:
+        return
+    try:
+        parse(spec)
+    except ConstraintError as exc:
+        raise UserError(f"terraform.version in the profile: {exc}; write a version, a constraint or latest") from None
+
+
 def plan(ctx: Context, profile: Profile) -> list[Step]:
     spec = profile.components.terraform
     if spec is None:
@@ -264,11 +275,7 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     conf = settings(ctx, spec)
     steps = []
     if conf.default:
-        if conf.default not in ("latest",) and not conf.default.startswith("latest:"):
-            try:
-                parse(conf.default.lstrip("=")) if try_version(conf.default.lstrip("=")) is None else None
-            except ConstraintError as exc:
-                raise UserError(f"terraform.version in the profile: {exc}") from None
+        _check_default(conf.default)
         if _default_satisfied(ctx, conf.default) is None:
             steps.append(_install_step(ctx, conf, conf.default))
     shim = shim_step(ctx)
