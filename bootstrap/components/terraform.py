@@ -169,7 +169,7 @@ def verified(ctx: Context, version: Version) -> Optional[str]:
         return "has no install receipt"
     if not receipt.get("verified"):
         return "was installed without signature verification (terraform.verify: false)"
-    if releases.sha256_file(folder / BINARY) != receipt.get("binary_sha256"):
+    if releases.crc32_file(folder / BINARY) != receipt.get("binary_crc32"):
         return "has changed since it was verified"
     return None
 
