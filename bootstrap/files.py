@@ -342,11 +342,14 @@ class Writer:
         while not directory.exists():
             missing.append(directory)
             directory = directory.parent
+        if not missing:
+            return
+        # Journaled before they exist: a run killed between mkdir and save would otherwise leave
+        # a folder that no undo knows of (undo skips folders that are missing or not empty).
+        self.journal.dirs.extend(str(folder) for folder in reversed(missing))
+        self.journal.save()
         for folder in reversed(missing):
-            folder.mkdir(mode=0o755)
-            self.journal.dirs.append(str(folder))
-        if missing:
-            self.journal.save()
+            folder.mkdir(mode=0o755, exist_ok=True)
 
 
 # --- undo -----------------------------------------------------------------------------------

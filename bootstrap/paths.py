@@ -64,6 +64,16 @@ class Paths:
         return self.data / "venv"
 
     @property
+    def terraform_versions(self) -> Path:
+        """One folder per Terraform version bootstrap installed and verified."""
+        return self.data / "terraform" / "versions"
+
+    @property
+    def terraform_cache(self) -> Path:
+        """The cached list of Terraform releases, and notes already shown."""
+        return self.cache / "terraform"
+
+    @property
     def user_bin(self) -> Path:
         return self.home / ".local" / "bin"
 

@@ -141,9 +141,16 @@ class Aws(Strict):
 
 
 class Terraform(Strict):
-    version: Optional[str] = Field(default=None, description='A version or constraint, e.g. "~> 1.5.0"')
-    mirror: Optional[str] = None
-    keys: Optional[str] = None
+    version: Optional[str] = Field(
+        default=None, description='Default version: a version, a constraint ("~> 1.5.0") or "latest"'
+    )
+    mirror: Optional[str] = Field(default=None, description="Base URL laid out like releases.hashicorp.com")
+    keys: Optional[str] = Field(
+        default=None, description="ASCII-armoured OpenPGP public keys that replace the built-in HashiCorp keys"
+    )
+    verify: bool = Field(
+        default=True, description="Check SHA256SUMS signatures; false installs unverified and warns every time"
+    )
 
 
 class Shell(Strict):

@@ -62,6 +62,7 @@ def test_design_example_profile_loads_and_doctor_reports_unsupported_parts() -> 
         else:
             assert checks[f"{name}.support"]["status"] == "info"
     # packages: left out by BOOTSTRAP_SKIP in tests (conftest), so it has no checks here
+    assert checks["terraform.shim"]["status"] == "error"  # checked for real: no shim on this fresh home
 
 
 def test_plan_detailed_exitcode_turns_bad_input_into_1(tmp_path: Path) -> None:

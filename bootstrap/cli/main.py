@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import aws, profile, secrets
+from bootstrap.cli import aws, profile, secrets, terraform
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.errors import Cancelled, Failure, UserError
 
@@ -38,6 +38,7 @@ app = typer.Typer(
 app.add_typer(profile.app, name="profile")
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(aws.app, name="aws")
+app.add_typer(terraform.app, name="terraform")
 
 
 def _version(value: bool) -> None:

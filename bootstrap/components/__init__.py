@@ -18,6 +18,7 @@ MODULES: dict[str, str] = {
     "shell": "bootstrap.components.shell",
     "secrets": "bootstrap.components.secrets",
     "aws": "bootstrap.components.aws",
+    "terraform": "bootstrap.components.terraform",
     "dotfiles": "bootstrap.components.dotfiles",  # templates may configure what others set up
     # a profile's own commands run after every declarative component (keep this entry last)
     "commands": "bootstrap.components.commands",

@@ -1,0 +1,284 @@
+"""`bootstrap terraform ...`: install, use, list, which and uninstall pinned Terraform versions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
+
+import typer
+
+from bootstrap.cli.options import ProfileOpt, context
+from bootstrap.errors import Failure, UserError
+
+if TYPE_CHECKING:
+    from bootstrap.components.terraform import Settings
+    from bootstrap.context import Context
+    from bootstrap.steps import Step
+
+app = typer.Typer(
+    help="Pinned Terraform versions: verified installs, and the right version in each project.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _settings(ctx: Context, profile: Optional[str]) -> Settings:
+    from bootstrap import runs
+    from bootstrap.components import terraform
+
+    prepared = runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor")
+    return terraform.settings(ctx, prepared.profile.components.terraform)
+
+
+def _journaled(ctx: Context, make_steps: Callable[[], list[Optional[Step]]]) -> None:
+    """Apply the steps under the run lock, journaled for `bootstrap undo`.
+
+    The steps are worked out once the lock is held: a second `install` racing this one waits
+    its turn (these steps take milliseconds) and then finds the shim already in place.
+    """
+    import contextlib
+    import time
+
+    from bootstrap import files, render, runs
+    from bootstrap.steps import Applier
+
+    deadline = time.monotonic() + 30
+    with contextlib.ExitStack() as stack:
+        while True:
+            try:
+                stack.enter_context(files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)))
+                break
+            except Failure:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        steps = [s for s in make_steps() if s is not None]
+        if not steps:
+            return
+        journal = files.Journal(ctx.paths.runs, "terraform", runs.command_line(sys.argv[1:]))
+        for step in steps:
+            Applier(ctx, files.Writer(journal)).apply(step)
+            render.step_progress(ctx.console, step, "done")
+        journal.finish()
+
+
+def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> str:
+    from bootstrap import tfrender
+    from bootstrap.components import terraform
+    from bootstrap.tfconstraints import try_version
+    from bootstrap.tfversion import Pin, resolve
+
+    if spec:
+        exact = try_version(spec.lstrip("="))
+        if exact is None:
+            pool, note = terraform.candidates(ctx, conf)
+            if note:
+                ctx.err_console.print(ctx.tilde(note), markup=False)
+            exact = resolve(Pin(spec, "the command line"), pool)
+        version = exact
+    else:
+        choice = terraform.choose(ctx, directory, conf)
+        if choice is None:
+            raise UserError(
+                "nothing pins a Terraform version here; name one (`bootstrap terraform install 1.5.7`) "
+                "or pin one with `bootstrap terraform use 1.5.7`"
+            )
+        version = choice.version
+    with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
+        done = terraform.install_version(ctx, conf, version, progress)
+    if done.note:
+        ctx.err_console.print(done.note, markup=False)
+    return str(version) if done.already else f"{version} (new)"
+
+
+@app.command("install")
+def install(
+    spec: Optional[str] = typer.Argument(
+        None,
+        metavar="[SPEC]",
+        help="A version (1.5.7), a constraint ('~> 1.5.0') or latest. Default: what `which` chooses here.",
+    ),
+    profile: Optional[str] = ProfileOpt,
+) -> None:
+    """Download, verify (SHA-256 and HashiCorp's signature) and install a Terraform version."""
+    from bootstrap.components import terraform
+
+    ctx = context()
+    conf = _settings(ctx, profile)
+    result = _install(ctx, conf, spec, Path.cwd())
+    version = result.split()[0]
+    _journaled(ctx, lambda: [terraform.shim_step(ctx)])
+    if result.endswith("(new)"):
+        ctx.console.print(
+            f"Installed and verified Terraform {version} in {ctx.tilde(terraform.binary(ctx, version).parent)}",
+            markup=False,
+        )
+    else:
+        ctx.console.print(f"Terraform {version} is already installed.", markup=False)
+
+
+@app.command("use")
+def use(
+    spec: str = typer.Argument(
+        ..., metavar="SPEC", help="A version, a constraint, latest, latest:<regex>, min-required or latest-allowed."
+    ),
+    global_: bool = typer.Option(
+        False, "--global", help="Set your default (~/.terraform-version) instead of this folder's."
+    ),
+    profile: Optional[str] = ProfileOpt,
+) -> None:
+    """Pin a version for this folder (writes .terraform-version) and install it."""
+    from bootstrap import files
+    from bootstrap.components import terraform
+    from bootstrap.steps import FileChange, Step
+    from bootstrap.tfversion import VERSION_FILE, Pin, resolve
+
+    ctx = context()
+    conf = _settings(ctx, profile)
+    pin = Pin(spec.strip(), "the command line", module=Path.cwd())
+    pool, _ = terraform.candidates(ctx, conf, pin.exact is None)
+    version = resolve(pin, pool)  # refuse a pin that nothing satisfies before writing it
+    _install(ctx, conf, str(version), Path.cwd())
+    target = (ctx.home if global_ else Path.cwd()) / VERSION_FILE
+    after = f"{spec.strip()}\n".encode()
+
+    def steps() -> list[Optional[Step]]:
+        before = files.read(target)
+        change = (FileChange(target, before, after),)
+        pin = (
+            None
+            if before == after
+            else Step(terraform.NAME, f"Pin Terraform {spec} in {ctx.tilde(target)}", changes=change)
+        )
+        return [terraform.shim_step(ctx), pin]
+
+    _journaled(ctx, steps)
+    where = "by default" if global_ else "in this folder"
+    ctx.console.print(f"`terraform` now runs Terraform {version} {where}.", markup=False)
+
+
+@app.command("list")
+def list_versions(
+    remote: bool = typer.Option(False, "--remote", help="List the versions the release site offers."),
+    profile: Optional[str] = ProfileOpt,
+) -> None:
+    """List installed versions (or, with --remote, every release), newest first."""
+    from bootstrap.components import terraform
+    from bootstrap.tfconstraints import try_version
+
+    ctx = context()
+    conf = _settings(ctx, profile)
+    have = terraform.installed(ctx)
+    if remote:
+        listed = terraform.site(ctx, conf).versions(fresh=True)
+        versions = sorted((v for v in (try_version(t) for t in listed) if v is not None), reverse=True)
+        for v in versions:
+            print(f"{v}{'  (installed)' if v in have else ''}")
+        return
+    if not have:
+        ctx.console.print(
+            "No Terraform version is installed yet; `bootstrap terraform install` installs the one this folder needs.",
+            markup=False,
+        )
+        return
+    choice = None
+    with contextlib.suppress(UserError):
+        choice = terraform.choose(ctx, Path.cwd(), conf)
+    for v in reversed(have):
+        print(f"{v}{'  (chosen here)' if choice and choice.version == v else ''}")
+
+
+@app.command("which")
+def which(
+    directory: Path = typer.Argument(Path("."), metavar="[DIR]", help="The project folder (default: here)."),
+    profile: Optional[str] = ProfileOpt,
+) -> None:
+    """Print the version chosen for DIR, whether it is installed, and the file and line that decided it."""
+    from bootstrap import tfrender
+    from bootstrap.components import terraform
+
+    ctx = context()
+    if not directory.is_dir():
+        raise UserError(f"{directory} is not a folder")
+    conf = _settings(ctx, profile)
+    choice = terraform.choose(ctx, directory, conf)
+    if choice is None:
+        raise UserError(
+            f"nothing pins a Terraform version for {ctx.tilde(directory.resolve())} (no .terraform-version, required_version, "
+            "terragrunt constraint or profile default); pin one with `bootstrap terraform use 1.5.7`"
+        )
+    for line in tfrender.which_lines(ctx, choice):
+        print(line)
+
+
+@app.command("uninstall")
+def uninstall(
+    version: str = typer.Argument(
+        ..., metavar="VERSION", help="An installed version (see `bootstrap terraform list`)."
+    ),
+    profile: Optional[str] = ProfileOpt,
+) -> None:
+    """Remove one installed Terraform version."""
+    from bootstrap import releases
+    from bootstrap.components import terraform
+    from bootstrap.errors import did_you_mean
+
+    ctx = context()
+    _settings(ctx, profile)
+    if not releases.uninstall(ctx.paths.terraform_versions, version.lstrip("v")):
+        have = [str(v) for v in terraform.installed(ctx)]
+        raise UserError(
+            f"Terraform {version} is not installed; {did_you_mean(version, have)}see `bootstrap terraform list`"
+        )
+    ctx.console.print(f"Removed Terraform {version}.", markup=False)
+
+
+@app.command("exec", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def exec_(typer_ctx: typer.Context) -> None:
+    """The shim's slow path: resolve the version for this folder, install it if needed, run it."""
+    from bootstrap.components import terraform
+
+    ctx = context()
+    args = [a for a in typer_ctx.args]
+    if args[:1] == ["--"]:
+        args = args[1:]
+    conf = _settings(ctx, None)
+    choice = terraform.choose(ctx, Path.cwd(), conf)
+    if choice is None:
+        have = terraform.installed(ctx)
+        if not have:
+            raise Failure(
+                "no Terraform version is pinned here and none is installed; run `bootstrap terraform use 1.5.7`"
+            )
+        version = str(have[-1])
+    else:
+        version = str(choice.version)
+        if not choice.installed:
+            ctx.err_console.print(
+                f"Terraform {version} ({ctx.tilde(choice.pin.where(ctx.tilde))}) is not installed yet; installing it.",
+                markup=False,
+            )
+            _install(ctx, conf, version, Path.cwd())
+        if choice.pin.source in ("required_version", "terragrunt"):
+            _note_once(ctx, choice.pin.where(ctx.tilde), version)
+    program = str(terraform.binary(ctx, version))
+    sys.stdout.flush()
+    os.execv(program, [program, *args])  # noqa: S606 - become terraform, as the shim does
+
+
+def _note_once(ctx: Context, where: str, version: str) -> None:
+    import hashlib
+
+    marker = ctx.paths.terraform_cache / "noted" / hashlib.sha256(where.encode()).hexdigest()[:16]
+    if marker.exists():
+        return
+    ctx.err_console.print(
+        f"note: this project pins Terraform only through {where}, so each call takes a slower path; "
+        f"`bootstrap terraform use {version}` here makes it instant.",
+        markup=False,
+    )
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()

@@ -1,0 +1,381 @@
+"""Terraform: verified installs of pinned versions, and a shim that runs the right one per project.
+
+Versions live in `<data>/terraform/versions/<v>/`, each with a receipt of what was checked. The
+shim `~/.local/bin/terraform` is a few lines of POSIX sh: it finds the nearest
+`.terraform-version` and execs that version directly, so calls cost no Python. Anything it
+cannot settle alone (a constraint, `latest`, a project pinned only by `required_version`, a
+version not installed yet) goes to `bootstrap terraform exec`, which resolves, installs when
+needed, and execs.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from bootstrap import releases
+from bootstrap.context import Context
+from bootstrap.errors import Failure, UserError
+from bootstrap.findings import Check, Outcome, ok
+from bootstrap.schema import Profile, Terraform
+from bootstrap.steps import Applier, FileChange, Step
+from bootstrap.tfconstraints import ConstraintError, Version, parse, try_version
+from bootstrap.tfversion import Pin, find_pin, needs_index, resolve
+
+NAME = "terraform"
+REQUIRES: tuple[str, ...] = ()
+DOCS = "https://developer.hashicorp.com/terraform/install"
+BINARY = "terraform"
+SHIM_MARK = "# bootstrap terraform shim"
+UNVERIFIED = (
+    "warning: terraform.verify is false in your profile: this Terraform download is NOT checked against "
+    "HashiCorp's signature; remove `verify: false` to have it checked"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where releases come from and how they are checked: environment first, then the profile."""
+
+    mirror: str
+    keys: Optional[str]
+    keys_from: str
+    verify: bool
+    default: Optional[str]
+    timeout: float
+
+
+def settings(ctx: Context, spec: Optional[Terraform]) -> Settings:
+    spec = spec or Terraform()
+    mirror = ctx.env.get("BOOTSTRAP_TERRAFORM_MIRROR") or spec.mirror or releases.OFFICIAL
+    releases.mirror_error(mirror)
+    keys = ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") or spec.keys
+    keys_from = "BOOTSTRAP_TERRAFORM_KEYS" if ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") else "terraform.keys"
+    raw_timeout = ctx.env.get("BOOTSTRAP_TERRAFORM_TIMEOUT", "30")
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        raise UserError(f"BOOTSTRAP_TERRAFORM_TIMEOUT={raw_timeout} is not a number of seconds") from None
+    return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout)
+
+
+def site(ctx: Context, conf: Settings) -> releases.Site:
+    http = releases.Http(env=ctx.env, timeout=conf.timeout)
+    offline = ctx.offline or ctx.env.get("BOOTSTRAP_OFFLINE", "") not in ("", "0")
+    return releases.Site("terraform", conf.mirror, http, ctx.paths.terraform_cache, offline=offline)
+
+
+# --- installed versions ---------------------------------------------------------------------
+
+
+def installed(ctx: Context) -> list[Version]:
+    """Versions bootstrap installed (a folder with a receipt); any other terraform never counts."""
+    root = ctx.paths.terraform_versions
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        version = try_version(folder.name)
+        if version is not None and (folder / releases.RECEIPT).is_file() and (folder / BINARY).is_file():
+            found.append(version)
+    return sorted(found)
+
+
+def binary(ctx: Context, version: object) -> Path:
+    return ctx.paths.terraform_versions / str(version) / BINARY
+
+
+def candidates(ctx: Context, conf: Settings, need_remote: bool = True) -> tuple[list[Version], str]:
+    """Installed versions plus the release index (cached); offline or unreachable: installed only."""
+    have = installed(ctx)
+    if not need_remote:
+        return have, ""
+    try:
+        listed = site(ctx, conf).versions()
+    except releases.DownloadError as exc:
+        return have, f"the list of releases could not be fetched ({exc}); chose among installed versions"
+    remote = [v for v in (try_version(t) for t in listed) if v is not None]
+    return sorted(set(have) | set(remote)), ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    version: Version
+    pin: Pin
+    installed: bool
+    note: str = ""
+
+
+def choose(ctx: Context, directory: Path, conf: Settings) -> Optional[Choice]:
+    """The version for directory and why, or None when nothing pins one anywhere."""
+    pin = find_pin(directory, ctx.home, conf.default)
+    if pin is None:
+        return None
+    pool, note = candidates(ctx, conf, needs_index(pin))
+    version = resolve(pin, pool)
+    return Choice(version, pin, binary(ctx, version).is_file() and version in installed(ctx), note)
+
+
+# --- installing -----------------------------------------------------------------------------
+
+
+def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, str], tuple[str, str]]]:
+    if not conf.verify:
+        return None
+    from bootstrap import verify
+
+    keys = str(ctx.expand(conf.keys)) if conf.keys and conf.keys.startswith("~") else conf.keys
+    ring = verify.keyring(keys, f"{ctx.tilde(keys)} ({conf.keys_from})" if keys else None)
+
+    def check(data: bytes, signature: bytes, what: str) -> tuple[str, str]:
+        result = ring.verify(data, signature, what)
+        note = ""
+        if result.expired is not None:
+            note = (
+                f"note: {what} was signed on {result.signed:%Y-%m-%d} by {result.user}, whose key has since expired "
+                f"(on {result.expired:%Y-%m-%d}); the signature was made while the key was valid, so it was accepted"
+            )
+        return result.fingerprint, note
+
+    return check
+
+
+def install_version(
+    ctx: Context, conf: Settings, version: Version, progress: Optional[releases.Progress] = None
+) -> releases.Installed:
+    """Download, verify and unpack one version (a no-op when it is installed already)."""
+    check = _verifier(ctx, conf)
+    if check is None:
+        ctx.err_console.print(UNVERIFIED, markup=False)
+    return releases.install(
+        site(ctx, conf),
+        str(version),
+        ctx.paths.terraform_versions,
+        ctx.platform.os,
+        ctx.platform.arch,
+        BINARY,
+        check,
+        progress,
+    )
+
+
+def verified(ctx: Context, version: Version) -> Optional[str]:
+    """None when the installed binary is as it was verified; else what is wrong."""
+    folder = ctx.paths.terraform_versions / str(version)
+    receipt = releases.receipt(folder)
+    if receipt is None:
+        return "has no install receipt"
+    if not receipt.get("verified"):
+        return "was installed without signature verification (terraform.verify: false)"
+    if releases.crc32_file(folder / BINARY) != receipt.get("binary_crc32"):
+        return "has changed since it was verified"
+    return None
+
+
+# --- the shim -------------------------------------------------------------------------------
+
+
+def _sh_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def shim_text(ctx: Context) -> bytes:
+    versions = _sh_quote(str(ctx.paths.terraform_versions))
+    python = _sh_quote(sys.executable)
+    home = _sh_quote(str(ctx.home))
+    return f"""#!/bin/sh
+{SHIM_MARK}: runs the Terraform version pinned for the current directory.
+# The nearest .terraform-version naming an installed version is run directly; everything else
+# (constraints, `latest`, required_version, a version still to install) is resolved by bootstrap.
+# Written by `bootstrap terraform install`; `bootstrap undo` takes it out again.
+versions={versions}
+home={home}
+found=
+dir=$PWD
+while [ -n "$dir" ]; do
+    if [ "$dir" != "$home" ] && [ -f "$dir/.terraform-version" ]; then
+        found=1
+        read -r v _ < "$dir/.terraform-version"
+        v=${{v#v}}
+        [ -n "$v" ] && [ -x "$versions/$v/terraform" ] && exec "$versions/$v/terraform" "$@"
+        break
+    fi
+    [ -e "$dir/.git" ] && break
+    dir=${{dir%/*}}
+done
+if [ -z "$found" ] && [ -f "$home/.terraform-version" ]; then
+    for f in ./*.tf ./*.tf.json ./terragrunt.hcl; do [ -e "$f" ] && found=1 && break; done
+    if [ -z "$found" ]; then
+        read -r v _ < "$home/.terraform-version"
+        v=${{v#v}}
+        [ -n "$v" ] && [ -x "$versions/$v/terraform" ] && exec "$versions/$v/terraform" "$@"
+    fi
+fi
+exec {python} -m bootstrap terraform exec -- "$@"
+""".encode()
+
+
+def shim_path(ctx: Context) -> Path:
+    return ctx.paths.user_bin / BINARY
+
+
+def shim_step(ctx: Context) -> Optional[Step]:
+    from bootstrap import files
+
+    path = shim_path(ctx)
+    before = files.read(path)
+    after = shim_text(ctx)
+    if before == after and (files.mode_of(path) or 0) & 0o111:
+        return None
+    if before is not None and SHIM_MARK.encode() not in before:
+        raise Failure(
+            f"{ctx.tilde(path)} exists and is not bootstrap's Terraform shim; move it away "
+            f"(`mv {ctx.tilde(path)} {ctx.tilde(path)}.old`), then run again"
+        )
+    what = "Put" if before is None else "Update"
+    return Step(
+        NAME,
+        f"{what} the terraform command in {ctx.tilde(path)} (runs the version each project pins)",
+        changes=(FileChange(path, before, after, 0o755),),
+    )
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def _default_satisfied(ctx: Context, spec: str) -> Optional[Version]:
+    have = installed(ctx)
+    exact = try_version(spec.lstrip("="))
+    if exact is not None:
+        return exact if exact in have else None
+    if spec == "latest" or spec.startswith("latest:"):
+        return None
+    try:
+        return parse(spec).best(have)
+    except ConstraintError:
+        return None
+
+
+def _check_default(spec: str) -> None:
+    """A profile's default is a version, a constraint or latest[:regex]: bad input otherwise."""
+    if spec == "latest" or spec.startswith("latest:") or try_version(spec.lstrip("=")) is not None:
+        return
+    try:
+        parse(spec)
+    except ConstraintError as exc:
+        raise UserError(f"terraform.version in the profile: {exc}; write a version, a constraint or latest") from None
+
+
+def plan(ctx: Context, profile: Profile) -> list[Step]:
+    spec = profile.components.terraform
+    if spec is None:
+        return []
+    conf = settings(ctx, spec)
+    steps = []
+    if conf.default:
+        _check_default(conf.default)
+        if _default_satisfied(ctx, conf.default) is None:
+            steps.append(_install_step(ctx, conf, conf.default))
+    shim = shim_step(ctx)
+    if shim is not None:
+        steps.append(shim)
+    return steps
+
+
+def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
+    exact = try_version(spec.lstrip("="))
+    where = "" if conf.mirror == releases.OFFICIAL else f" from {conf.mirror}"
+    check = "verified against HashiCorp's signature" if conf.verify else "NOT verified (terraform.verify: false)"
+
+    def apply(applier: Applier) -> None:
+        from bootstrap import tfrender
+
+        pool, _ = candidates(ctx, conf, exact is None)
+        version = exact or resolve(Pin(spec, "profile"), pool)
+        with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
+            done = install_version(ctx, conf, version, progress)
+        if done.note:
+            ctx.err_console.print(done.note, markup=False)
+        applier.writer.installed(f"Terraform {version}", f"bootstrap terraform uninstall {version}")
+
+    return Step(
+        NAME,
+        f"Install Terraform {spec}{where} ({check})",
+        later="" if exact else f"'{spec}' is resolved to the newest matching release when the run starts",
+        apply=apply,
+    )
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+
+def checks(ctx: Context, profile: Profile) -> list[Check]:
+    spec = profile.components.terraform or Terraform()
+
+    def shim() -> Outcome:
+        path = shim_path(ctx)
+        content = path.read_bytes() if path.is_file() else None
+        if content is None or SHIM_MARK.encode() not in content:
+            return Outcome(
+                "error",
+                f"bootstrap's terraform command is not in {ctx.tilde(path)}",
+                "bootstrap terraform install",
+                DOCS,
+            )
+        first = ctx.runner.which(BINARY)
+        if first is None or Path(first).resolve() != path.resolve():
+            other = f"{first} runs instead" if first else f"{ctx.tilde(ctx.paths.user_bin)} is not on your PATH"
+            return Outcome(
+                "error",
+                f"typing `terraform` does not run bootstrap's command: {other}",
+                f'put {ctx.tilde(ctx.paths.user_bin)} first on PATH: export PATH="$HOME/.local/bin:$PATH" (then open a new terminal)',
+            )
+        return ok(f"`terraform` runs bootstrap's command ({ctx.tilde(path)}), which picks each project's version")
+
+    def default() -> Outcome:
+        if not spec.version:
+            return Outcome("skipped", "the profile names no default Terraform version")
+        have = _default_satisfied(ctx, spec.version)
+        if have is None:
+            return Outcome(
+                "warning",
+                f"Terraform {spec.version} (the profile's default) is not installed",
+                f"bootstrap terraform install '{spec.version}'",
+                DOCS,
+            )
+        problem = verified(ctx, have)
+        if problem:
+            return Outcome(
+                "error",
+                f"Terraform {have} {problem}",
+                f"bootstrap terraform uninstall {have} && bootstrap terraform install {have}",
+            )
+        return ok(f"Terraform {have} (the profile's default) is installed and verified")
+
+    def here() -> Outcome:
+        try:
+            conf = settings(ctx, spec)
+            pin = find_pin(Path.cwd(), ctx.home, conf.default)
+            if pin is None:
+                return Outcome("skipped", "nothing pins a Terraform version in this folder")
+            version = resolve(pin, installed(ctx) if needs_index(pin) else [])
+        except UserError as exc:
+            return Outcome(
+                "warning", f"no installed Terraform fits this folder: {ctx.tilde(exc)}", "bootstrap terraform install"
+            )
+        where = pin.where(ctx.tilde)
+        if version not in installed(ctx):
+            return Outcome(
+                "warning",
+                f"Terraform {version} (pinned by {where}) is not installed",
+                f"bootstrap terraform install {version}",
+            )
+        return ok(f"Terraform {version}, pinned by {where}, is installed")
+
+    return [
+        Check("terraform.shim", NAME, shim),
+        Check("terraform.default", NAME, default),
+        Check("terraform.here", NAME, here),
+    ]

@@ -1,0 +1,179 @@
+"""Which version a folder wants and why: the order of the pins, file and line, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bootstrap import releases
+from bootstrap.errors import UserError
+from bootstrap.tfconstraints import parse_version
+from bootstrap.tfversion import NoMatch, find_pin, resolve
+
+POOL = [parse_version(v) for v in ("0.11.11", "0.12.31", "1.0.3", "1.5.7", "1.6.0-rc1", "1.6.2")]
+
+
+def test_version_file_is_searched_up_to_the_repository_root_only(home: Path) -> None:
+    (home / "work" / ".terraform-version").parent.mkdir()
+    (home / "work" / ".terraform-version").write_text("0.11.11\n")
+    repo = home / "work" / "repo"
+    deep = repo / "envs" / "prod"
+    deep.mkdir(parents=True)
+    (repo / ".git").mkdir()
+    assert find_pin(deep, home, None) is None  # the file above the repository does not count
+    (repo / ".terraform-version").write_text("# team pin\n\n1.0.3\n")
+    pin = find_pin(deep, home, None)
+    assert pin is not None and pin.spec == "1.0.3" and pin.line == 3 and pin.file == repo / ".terraform-version"
+
+
+def test_order_project_pins_then_your_default_then_profile(home: Path) -> None:
+    project = home / "p"
+    project.mkdir()
+    (project / ".git").mkdir()
+    assert find_pin(project, home, "~> 1.5.0").source == "profile"  # type: ignore[union-attr]
+    (home / ".terraform-version").write_text("0.12.31\n")
+    assert find_pin(project, home, "~> 1.5.0").source == "your default"  # type: ignore[union-attr]
+    (project / "terragrunt.hcl").write_text('terraform_version_constraint = ">= 0.12"\n')
+    assert find_pin(project, home, None).source == "terragrunt"  # type: ignore[union-attr]
+    (project / "main.tf").write_text(
+        'terraform {\n  backend "s3" {}\n}\n\nterraform {\n  required_version = "< 1.6"\n}\n'
+    )
+    pin = find_pin(project, home, None)
+    assert pin is not None and pin.source == "required_version" and pin.line == 6
+    assert str(resolve(pin, POOL)) == "1.5.7"
+    (project / ".terraform-version").write_text("latest\n")
+    pin = find_pin(project, home, None)
+    assert pin is not None and pin.source == ".terraform-version"
+    assert str(resolve(pin, POOL)) == "1.6.2"  # never a pre-release for `latest`
+
+
+def test_tf_json_and_several_files_are_anded(home: Path) -> None:
+    project = home / "p"
+    project.mkdir()
+    (project / "a.tf").write_text('terraform {\n  required_version = ">= 0.12"\n}\n')
+    (project / "b.tf.json").write_text(json.dumps({"terraform": {"required_version": "< 1.5"}}))
+    pin = find_pin(project, home, None)
+    assert pin is not None
+    assert str(resolve(pin, POOL)) == "1.0.3"
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [("latest:^0\\.12", "0.12.31"), ("latest:rc", "1.6.0-rc1"), ("1.6.0-rc1", "1.6.0-rc1"), ("v1.0.3", "1.0.3")],
+)
+def test_keywords_and_exact_pins(home: Path, spec: str, expected: str) -> None:
+    (home / "p").mkdir()
+    (home / "p" / ".terraform-version").write_text(spec + "\n")
+    pin = find_pin(home / "p", home, None)
+    assert pin is not None and str(resolve(pin, POOL)) == expected
+
+
+def test_min_required_and_latest_allowed_read_required_version(home: Path) -> None:
+    project = home / "p"
+    project.mkdir()
+    (project / "versions.tf").write_text('terraform {\n  required_version = ">= 0.12, < 1.6"\n}\n')
+    for spec, expected in (("min-required", "0.12.31"), ("latest-allowed", "1.5.7")):
+        (project / ".terraform-version").write_text(spec)
+        pin = find_pin(project, home, None)
+        assert pin is not None and str(resolve(pin, POOL)) == expected
+
+
+def test_nothing_satisfies_names_the_file_and_line(home: Path) -> None:
+    project = home / "p"
+    project.mkdir()
+    (project / "main.tf").write_text('\nterraform {\n  required_version = "~> 2.0"\n}\n')
+    pin = find_pin(project, home, None)
+    assert pin is not None
+    with pytest.raises(NoMatch, match=r"main\.tf:3: no Terraform release satisfies '~> 2.0'"):
+        resolve(pin, POOL)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("main.tf", "terraform {\n  required_version = \n", "Terraform cannot read this file"),
+        (
+            "main.tf",
+            "terraform {\n  required_version = var.v\n}\n",
+            "main.tf:2: required_version must be a plain string",
+        ),
+        ("main.tf", 'terraform {\n  required_version = ">= one"\n}\n', "main.tf:2: 'one' is not a version"),
+        ("x.tf.json", "{not json", "not valid JSON"),
+        (".terraform-version", "\n# nothing\n", "is empty"),
+        (".terraform-version", "lastest\n", "is not a version"),
+        (".terraform-version", "latest:(\n", "not a valid regular expression"),
+    ],
+)
+def test_bad_pins_are_one_line_user_errors(home: Path, name: str, content: str, message: str) -> None:
+    project = home / "p"
+    project.mkdir()
+    (project / name).write_text(content)
+    with pytest.raises(UserError, match=message) as caught:
+        pin = find_pin(project, home, None)
+        assert pin is not None
+        resolve(pin, POOL)
+    assert "\n" not in str(caught.value)
+
+
+def _zip(entries: dict[str, int]) -> zipfile.ZipFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, mode in entries.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = mode << 16
+            archive.writestr(info, b"x")
+    return zipfile.ZipFile(buffer)
+
+
+@pytest.mark.parametrize("name", ["../evil", "/etc/evil", "a/../../evil", "..\\evil", "C:/evil"])
+def test_zip_slip_paths_are_refused(name: str) -> None:
+    with pytest.raises(releases.VerificationError, match="unsafe path"):
+        releases.safe_members(_zip({"terraform": 0o100755, name: 0o100644}))
+
+
+def test_zip_links_are_refused() -> None:
+    with pytest.raises(releases.VerificationError, match="symbolic link"):
+        releases.safe_members(_zip({"terraform": 0o120777}))
+
+
+def test_proxies_come_from_the_given_environment() -> None:
+    env = {
+        "HTTPS_PROXY": "http://proxy:3128",
+        "http_proxy": "http://lower:1",
+        "HTTP_PROXY": "http://upper:2",
+        "NO_PROXY": "corp",
+    }
+    assert releases.proxies(env) == {"https": "http://proxy:3128", "http": "http://lower:1", "no": "corp"}
+
+
+def test_checksum_lookup() -> None:
+    sums = b"a" * 64 + b"  terraform_1.0.3_linux_amd64.zip\n" + b"b" * 64 + b"  terraform_1.0.3_darwin_arm64.zip\n"
+    assert releases.expected_sha256(sums, "terraform_1.0.3_darwin_arm64.zip") == "b" * 64
+    with pytest.raises(releases.VerificationError, match="does not list"):
+        releases.expected_sha256(sums, "terraform_1.0.3_windows_amd64.zip")
+
+
+def test_built_in_hashicorp_key() -> None:
+    from bootstrap import verify
+
+    ring = verify.keyring(None)
+    (key,) = ring.keys
+    assert key.fingerprint == "c874011f0ab405110d02105534365d9472d7468f"
+    assert "c820c6d5cd27ab87" in key.key_ids  # the signing subkey of today's releases
+    assert key.expires is not None and key.expires.year == 2030
+
+
+def test_a_key_file_that_is_not_a_key_is_bad_input(tmp_path: Path) -> None:
+    from bootstrap import verify
+
+    bad = tmp_path / "keys.asc"
+    bad.write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnonsense\n-----END PGP PUBLIC KEY BLOCK-----\n")
+    with pytest.raises(UserError, match="is not an OpenPGP public key file") as caught:
+        verify.keyring(str(bad))
+    assert "\n" not in str(caught.value)
+    with pytest.raises(UserError, match="cannot read the signing keys"):
+        verify.keyring(str(tmp_path / "missing.asc"))
