@@ -168,7 +168,9 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
     have = installed_version(ctx)
     steps: list[Step] = []
-    if have is None or have < need:
+    # When the profile lists the CLI among its packages, that component installs it, in the
+    # same batch (and sudo prompt) as everything else; two installers would fight over it.
+    if (have is None or have < need) and not _listed_in_packages(profile):
         why = "is not installed" if have is None else f"{_dotted(have)} is older than {_dotted(need)}"
         commands = install_commands(ctx, need)
         if not commands:
@@ -190,13 +192,25 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     return steps
 
 
+def _listed_in_packages(profile: Profile) -> bool:
+    packages = profile.components.packages
+    if packages is None:
+        return False
+    for entry in packages.system:
+        name = entry if isinstance(entry, str) else entry.name
+        command = None if isinstance(entry, str) else entry.command
+        if "aws" in (name, command) or name == "awscli":
+            return True
+    return False
+
+
 def config_steps(ctx: Context, spec: Aws) -> list[Step]:
     path = paths.aws_config_file(ctx.home, ctx.env)
     before = files.read(files.real_target(path))
     after_text, edit = awsconfig.edited(files.decode(before or b""), spec)
     after = files.encode(after_text)
     _refuse_broken(ctx, path, after_text, spec)
-    if after == before:
+    if after == (before if before is not None else b""):  # nothing to write, not even an empty file
         return []
     parts = []
     for verb, names in (
