@@ -169,8 +169,9 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
             if status.ok:
                 return ok(status.summary)
             # Nothing reads from it yet (a role without the team's secrets): worth knowing, not broken.
-            level = "error" if spec.env else "warning"
-            return Outcome(level, f"{LABELS[scheme]}: {ctx.tilde(status.summary)}", status.fix, DOCS)
+            return Outcome(
+                "error" if spec.env else "warning", f"{LABELS[scheme]}: {ctx.tilde(status.summary)}", status.fix, DOCS
+            )
 
         return probe
 
