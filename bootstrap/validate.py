@@ -20,9 +20,11 @@ from bootstrap.errors import UserError
 if TYPE_CHECKING:
     from bootstrap.paths import Paths
 
-# component -> "module:function". The Terraform constraint check and the AWS profile graph lint
-# plug in here, e.g. "terraform": "bootstrap.components.terraform:lint".
-LINTERS: dict[str, str] = {}
+# component -> "module:function", imported only when a profile is validated.
+LINTERS: dict[str, str] = {
+    "terraform": "bootstrap.components.terraform:lint",
+    "aws": "bootstrap.components.aws:lint",
+}
 
 
 @dataclass

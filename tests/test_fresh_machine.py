@@ -1,7 +1,10 @@
 """The README's first command on a fresh Debian, as a new non-root user, for each role.
 
-Run alone with `scripts/test -m fresh_machine`. Needs root and debootstrap (CI has both); the
-base image is cached in /var/cache/bootstrap-tests between runs on one machine.
+The team profile extends the role and adds what a real team adds: Terraform pinned to a
+version of a local signed mirror, an AWS role chain checked against a moto server, and a
+database password in a `pass` store prepared beforehand. Run alone with
+`scripts/test -m fresh_machine`. Needs root and debootstrap (CI has both); the base image is
+cached in /var/cache/bootstrap-tests between runs on one machine.
 """
 
 from __future__ import annotations
@@ -9,18 +12,46 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import IN_CI, REPO
-from tests.support import fresh_machine
+from tests.support import fresh_machine, tfmirror
+from tests.support.aws import moto_server
 from tests.support.fresh_machine import USER, Machine, Ran
 
 pytestmark = [pytest.mark.fresh_machine, pytest.mark.slow]
 
 ROLES = ("analyst", "data-scientist", "data-engineer")
 EMAIL = "ada.lovelace@example.com"
+CANARY = "canary-5d41402abc4b2a76b9719d911017c592"
+TEAM_PROFILE = """\
+schema: 1
+description: The team's {role} set-up, as a team would write it
+extends: [{role}]
+components:
+  terraform: {{version: "1.0.3", mirror: "{mirror}", keys: "~/team/mirror.asc"}}
+  shell:
+    completions: [terraform]
+    env: {{AWS_ENDPOINT_URL: "{moto}"}}  # the team's AWS, played by moto
+  aws:
+    profiles:
+      data-dev: {{source_profile: ci, role_arn: "arn:aws:iam::123456789012:role/DataEngineer", region: eu-west-1}}
+  secrets:
+    backend: pass
+    env: {{WAREHOUSE_PASSWORD: "pass://data/warehouse"}}
+"""
+# The new hire's password store and a machine credential, there before the first day.
+PREPARE = f"""set -e
+gpg --batch --quiet --passphrase '' --quick-gen-key 'Ada Lovelace <{EMAIL}>' default default never
+fpr=$(gpg --list-secret-keys --with-colons | awk -F: '/^fpr/ {{print $10; exit}}')
+pass init "$fpr" >/dev/null
+printf '%s\\n' '{CANARY}' | pass insert --multiline data/warehouse >/dev/null
+mkdir -p ~/.aws
+printf '[ci]\\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\\naws_secret_access_key = not-a-real-secret\\n' > ~/.aws/credentials
+"""
 # What a run may leave behind after everything is undone: the tool itself (its environment,
 # run history, answers, caches), software it installed, and the user's shell history.
 ALLOWED = (
@@ -32,6 +63,8 @@ ALLOWED = (
     ".local/bin/bootstrap",
     ".bash_history",
     ".sudo_as_admin_successful",  # sudo notes its first use here
+    ".gnupg",  # gpg-agent's sockets and seed, touched by reading the password store
+    ".local/share/uv",  # Python tools the run installed (software stays after undo)
 )
 FIGURES: list[str] = []
 
@@ -71,22 +104,40 @@ def _ok(result: Ran, what: str) -> str:
 
 
 def _comparable(entries: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
-    # Folders on the way to an allowed path (~/.local, ~/.local/share) may stay too.
+    # Folders on the way to an allowed path (~/.local, ~/.local/share) may stay too, and so
+    # may the links uv makes in ~/.local/bin to the tools it installed.
     ancestors = {"/".join(p.split("/")[:i]) for p in ALLOWED for i in range(1, p.count("/") + 1)}
-    return {k: v for k, v in entries.items() if k not in ancestors}
+    tools = f"-> /home/{USER}/.local/share/uv/"
+    return {k: v for k, v in entries.items() if k not in ancestors and not v[1].startswith(tools)}
+
+
+@pytest.fixture(scope="module")
+def services(caches: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """The team's Terraform mirror and AWS (moto), on this machine's loopback, shared by the roles."""
+    mirror, keyfile = tfmirror.build(tmp_path_factory.mktemp("mirror"))
+    mirror.start()
+    try:
+        with moto_server() as moto:
+            yield mirror.url, moto, keyfile
+    finally:
+        mirror.stop()
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_first_day_run_on_a_fresh_debian(role: str, tmp_path: Path, caches: Path) -> None:
+def test_first_day_run_on_a_fresh_debian(
+    role: str, tmp_path: Path, caches: Path, services: tuple[str, str, Path]
+) -> None:
+    mirror, moto, keyfile = services
     machine = fresh_machine.fresh(tmp_path, caches)
     _copy_checkout(machine)
     (machine.home / "answers.yaml").write_text(f"name: Ada Lovelace\nemail: {EMAIL}\n")
     team = machine.home / "team"
     team.mkdir()
-    (team / f"test-{role}.yaml").write_text(
-        f"schema: 1\ndescription: The team's {role} set-up, for this test\nextends: [{role}]\n"
-    )
+    (team / f"test-{role}.yaml").write_text(TEAM_PROFILE.format(role=role, mirror=mirror, moto=moto))
+    (team / "mirror.asc").write_bytes(keyfile.read_bytes())
     _ok(machine.as_root(f"chown -R {USER}:{USER} /home/{USER}"), "chown")
+    _ok(machine.as_root("apt-get install -y -qq --no-install-recommends pass gnupg >/dev/null"), "pass")
+    _ok(machine.as_user(PREPARE), "preparing the password store")
     before = _comparable(fresh_machine.manifest(machine.home, ALLOWED))
     disk_before = fresh_machine.disk_kb(machine.root)
 
@@ -107,6 +158,16 @@ def test_first_day_run_on_a_fresh_debian(role: str, tmp_path: Path, caches: Path
     assert report["profile"].endswith(f"test-{role}.yaml") or report["profile"] == f"test-{role}"
     assert _ok(machine.as_user("git config user.email"), "git config").strip() == EMAIL
     assert _ok(machine.as_user("command -v bootstrap"), "PATH").strip() == f"/home/{USER}/.local/bin/bootstrap"
+    assert "data-dev" in _ok(machine.as_user("aws configure list-profiles"), "aws").split()
+    assert "Terraform v1.0.3" in _ok(machine.as_user("cd /tmp && terraform version"), "terraform")
+    _ok(machine.as_user("bash -ic 'complete -p bootstrap' </dev/null"), "bootstrap completion in a new bash")
+    check = f'test "$WAREHOUSE_PASSWORD" = {CANARY} && echo the script got its password'
+    secrets = machine.as_user(f"bootstrap secrets exec -- sh -c '{check}'")
+    assert "the script got its password" in _ok(secrets, "secrets exec")
+    for output in (run, doctor, secrets):
+        assert CANARY not in output.stdout + output.stderr
+    plaintext = machine.as_root(f"grep -rlF {CANARY} /home/{USER} /tmp /var/tmp || true")
+    assert plaintext.stdout == "", f"the password is written in plain text in: {plaintext.stdout}"
 
     # A second run changes nothing.
     plan = machine.as_user(f"bootstrap plan --detailed-exitcode --profile ~/team/test-{role}.yaml")

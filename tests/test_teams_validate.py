@@ -61,3 +61,27 @@ def test_valid_team_repository_with_siblings_passes(tmp_path: Path) -> None:
     empty.mkdir()
     nothing = bootstrap("profile", "validate", str(empty))
     assert nothing.returncode == 2 and "holds no profiles" in nothing.stderr
+
+
+def test_validate_runs_the_terraform_and_aws_lints_with_file_and_line(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "schema: 1\n"
+        "extends: [data-engineer]\n"
+        "components:\n"
+        '  terraform: {version: "~> 1.5.0, >> 2"}\n'
+        "  aws:\n"
+        "    profiles:\n"
+        '      a: {source_profile: b, role_arn: "arn:aws:iam::111122223333:role/A"}\n'
+        '      b: {source_profile: a, role_arn: "arn:aws:iam::111122223333:role/B"}\n'
+        '      c: {sso_session: nope, account_id: "111122223333", role_name: X}\n'
+        '      d: {source_profile: machine, role_arn: "arn:aws:iam::111122223333:role/D"}\n'
+    )
+    result = bootstrap("profile", "validate", str(team))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{team}:4: terraform version: '>> 2'") for line in lines), lines
+    assert f"{team}:7: profile a: source_profile goes round in a loop: a -> b -> a" in lines
+    assert f"{team}:9: profile c: sso_session 'nope' has no [sso-session nope] section" in lines
+    # a source outside the team's profiles may be in the user's ~/.aws/credentials: doctor's job
+    assert not any("profile d" in line for line in lines)

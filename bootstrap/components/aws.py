@@ -13,7 +13,7 @@ import shlex
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 from bootstrap import awsconfig, awsgraph, awsidentity, awssso, files, paths, syspkg
 from bootstrap.context import Context
@@ -21,6 +21,9 @@ from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok
 from bootstrap.schema import Aws, Profile
 from bootstrap.steps import Applier, FileChange, Step
+
+if TYPE_CHECKING:
+    from bootstrap.profiles import Loaded
 
 NAME = "aws"
 REQUIRES: tuple[str, ...] = ()
@@ -481,3 +484,22 @@ def identity_outcome(ctx: Context, local: Local, problem: awsidentity.Problem) -
     return Outcome(
         "error", f"profile {name} could not sign in ({message})", f"aws sts get-caller-identity --profile {name}", DOCS
     )
+
+
+def lint(loaded: Loaded) -> list[str]:
+    """`profile validate`: the team's AWS profiles must make a sound role graph on their own.
+
+    Profiles in a user's ~/.aws/credentials cannot be known here, so a source_profile that is
+    not among the team's profiles is left to doctor on the user's machine."""
+    spec = loaded.model.components.aws
+    if spec is None:
+        return []
+    profiles_, sessions = awsconfig.spec_settings(spec)
+    external = {
+        s["source_profile"]
+        for s in profiles_.values()
+        if s.get("source_profile") and s["source_profile"] not in profiles_
+    }
+    where = {name: loaded.where(("components", "aws", "profiles", name)) for name in spec.profiles}
+    where |= {f"sso-session {n}": loaded.where(("components", "aws", "sso_sessions", n)) for n in spec.sso_sessions}
+    return [str(p) for p in awsgraph.lint(profiles_, sessions, credentials=external, where=where)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import releases
 from bootstrap.context import Context
@@ -23,6 +23,9 @@ from bootstrap.schema import Profile, Terraform
 from bootstrap.steps import Applier, FileChange, Step
 from bootstrap.tfconstraints import ConstraintError, Version, parse, try_version
 from bootstrap.tfversion import Pin, find_pin, needs_index, resolve
+
+if TYPE_CHECKING:
+    from bootstrap.profiles import Loaded
 
 NAME = "terraform"
 REQUIRES: tuple[str, ...] = ()
@@ -379,3 +382,32 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         Check("terraform.default", NAME, default),
         Check("terraform.here", NAME, here),
     ]
+
+
+def lint(loaded: Loaded) -> list[str]:
+    """`profile validate`: the default version must be something a run can resolve."""
+    import re
+
+    from bootstrap.tfversion import KEYWORDS
+
+    spec = loaded.model.components.terraform
+    if spec is None or spec.version is None:
+        return []
+    text = spec.version.strip()
+    where = loaded.where(("components", "terraform", "version"))
+    if text in KEYWORDS:
+        return []
+    if text.startswith("latest:"):
+        try:
+            re.compile(text.partition(":")[2])
+        except re.error as exc:
+            return [f"{where}: terraform version '{text}' has a bad regular expression ({exc})"]
+        return []
+    try:
+        parse(text)
+    except ConstraintError as exc:
+        return [
+            f"{where}: terraform version: {exc}; write a version (1.5.7), a constraint (~> 1.5.0), "
+            f"or one of {', '.join(KEYWORDS)}, latest:<regex>"
+        ]
+    return []

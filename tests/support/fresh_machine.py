@@ -27,7 +27,7 @@ INCLUDE = ("python3", "python3-venv", "sudo", "ca-certificates", "locales-all", 
 USER = "newhire"
 # Valid for a week: older package lists would miss security updates and fail to download.
 MAX_AGE = 7 * 24 * 3600
-CACHE = Path(os.environ.get("BOOTSTRAP_TEST_CACHE", "/var/cache/bootstrap-tests"))
+CACHE = Path(os.environ.get("BOOTSTRAP_TEST_DEBIAN_CACHE", "/var/cache/bootstrap-tests"))
 
 
 def usable() -> Optional[str]:
@@ -103,7 +103,8 @@ def _in_root(root: Path, script: str, *, binds: tuple[tuple[Path, str], ...] = (
         inside.mkdir(parents=True, exist_ok=True)
         mounts.append(f"mount --bind {shlex.quote(str(source))} {shlex.quote(str(inside))}")
     outer = " && ".join(mounts) + f" && exec chroot {shlex.quote(str(root))} /bin/sh -c {shlex.quote(script)}"
-    return _measured(["unshare", "--mount", "--fork", "--", "/bin/sh", "-c", outer], timeout)
+    # A PID namespace too: daemons a command leaves behind (gpg-agent) end with it.
+    return _measured(["unshare", "--mount", "--pid", "--fork", "--", "/bin/sh", "-c", outer], timeout)
 
 
 @dataclass
