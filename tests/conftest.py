@@ -154,3 +154,10 @@ def no_software_installs(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Tests of that component (test_packages.py, test_roles.py) clear BOOTSTRAP_SKIP themselves.
     """
     monkeypatch.setenv("BOOTSTRAP_SKIP", "packages")
+
+
+@pytest.fixture
+def git_and_dotfiles_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests of the run engine through whole roles: the other components have tests of
+    their own, and their doctor checks depend on this machine's aws and terraform."""
+    monkeypatch.setenv("BOOTSTRAP_SKIP", "packages,shell,secrets,aws,terraform")

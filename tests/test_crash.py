@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import bootstrap, snapshot
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 OLD_GITCONFIG = b"[alias]\r\n\tco = checkout\r\n# >>> conda initialize >>>\r\n# <<< conda initialize <<<"
 OLD_IGNORE = "\ufeff*.log\nnode_modules/".encode()
 TARGETS = {".gitconfig": OLD_GITCONFIG, ".config/git/ignore": OLD_IGNORE}

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import bootstrap, need, snapshot
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
 
 

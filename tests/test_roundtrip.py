@@ -16,6 +16,8 @@ from bootstrap.context import from_environment
 from tests.conftest import need, snapshot
 from tests.strategies import messy_gitconfig, messy_text_file
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 
 def _converge(answers: Path) -> runs.RunResult:
     ctx = from_environment(interactive=False)

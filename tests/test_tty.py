@@ -10,6 +10,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 DOWN = "\x1b[B"
 
 
