@@ -40,7 +40,9 @@ components:
 # Placeholder keys for moto, written by the test itself the way a user's old setup has them.
 KEYS = "[base]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = placeholder\n"
 
-MESSY = b"# my own settings\r\n[default]\r\nregion = us-east-1\r\n\r\n; old work account\r\n[profile mine]\r\noutput=json"
+MESSY = (
+    b"# my own settings\r\n[default]\r\nregion = us-east-1\r\n\r\n; old work account\r\n[profile mine]\r\noutput=json"
+)
 
 
 def doctor_json(profile: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
@@ -117,7 +119,12 @@ def test_a_profile_the_team_deleted_is_removed_and_the_users_sections_stay(home:
     config.parent.mkdir()
     config.write_bytes(b"[profile mine]\nregion = eu-west-2\n")
     assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
-    team.write_text(TEAM.replace('      warehouse: {source_profile: data-dev, role_arn: "arn:aws:iam::444455556666:role/WarehouseReader"}\n', ""))
+    team.write_text(
+        TEAM.replace(
+            '      warehouse: {source_profile: data-dev, role_arn: "arn:aws:iam::444455556666:role/WarehouseReader"}\n',
+            "",
+        )
+    )
 
     plan = bootstrap("plan", "--profile", str(team))
     assert "remove [profile warehouse]" in plan.stdout
@@ -196,7 +203,10 @@ def test_graph_reports_every_problem_at_once_and_draws_the_chains(home: Path) ->
     assert "~/.aws/config:29: profile default: sets region twice" in out
     assert "profile default: is defined" not in out  # [default] and [profile default] may both be there
     assert "profile fine" not in out.split("✗", 1)[1]  # a credentials-file source is a valid source
-    assert "└── fine: assumes role F in account 123456789012, needs an MFA code from arn:aws:iam::123456789012:mfa/ada" in out
+    assert (
+        "└── fine: assumes role F in account 123456789012, needs an MFA code from arn:aws:iam::123456789012:mfa/ada"
+        in out
+    )
     assert out.index("access keys in ~/.aws/credentials") < out.index("fine: assumes role F")
 
 
@@ -296,7 +306,10 @@ def test_a_real_access_denied_is_explained_with_the_profile_it_came_from(home: P
             UserName="ada",
             PolicyName="whoami-only",
             PolicyDocument=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}]}
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}],
+                }
             ),
         )
         key = iam.create_access_key(UserName="ada")["AccessKey"]
@@ -320,7 +333,10 @@ def test_a_real_access_denied_is_explained_with_the_profile_it_came_from(home: P
     out = explained.stdout
     assert "AWS refused sts:AssumeRole" in out
     assert "IAM user ada (long-lived access keys) in account 123456789012" in out
-    assert "From profile:  warehouse: ada (uses long-lived access keys" in out and "warehouse (assumes role WarehouseReader" in out
+    assert (
+        "From profile:  warehouse: ada (uses long-lived access keys" in out
+        and "warehouse (assumes role WarehouseReader" in out
+    )
     assert "an implicit deny" in out
     assert "- Action: sts:AssumeRole" in out and "Send this to your platform team" in out
 
@@ -372,7 +388,9 @@ def test_whoami_with_an_unknown_profile_suggests_the_close_one(home: Path) -> No
 # --- import cost ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["aws", "--help"], ["doctor", "--offline", "--json", "--profile", "PROFILE"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["aws", "--help"], ["doctor", "--offline", "--json", "--profile", "PROFILE"]]
+)
 def test_botocore_stays_out_of_help_and_offline(home: Path, team: Path, argv: list[str]) -> None:
     argv = [str(team) if a == "PROFILE" else a for a in argv]
     code = (

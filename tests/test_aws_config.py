@@ -19,7 +19,9 @@ SPEC = Aws(
         "warehouse": AwsProfile(source_profile="data-dev", role_arn="arn:aws:iam::444455556666:role/Reader"),
     },
 )
-NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True).filter(lambda n: n not in ("data-dev", "warehouse", "corp", "default"))
+NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True).filter(
+    lambda n: n not in ("data-dev", "warehouse", "corp", "default")
+)
 VALUES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ./:_-]{0,20}", fullmatch=True).map(str.strip).filter(bool)
 KEYS = st.sampled_from(["region", "output", "cli_pager", "role_arn", "sso_start_url", "x_custom"])
 
@@ -31,7 +33,9 @@ def messy_config(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     names: list[str] = []
     if draw(st.booleans()):
         lines.append(draw(st.sampled_from(["# my settings", "; written by hand", ""])))
-    sections = draw(st.lists(st.tuples(st.sampled_from(["default", "profile", "sso-session", "services"]), NAMES), max_size=5))
+    sections = draw(
+        st.lists(st.tuples(st.sampled_from(["default", "profile", "sso-session", "services"]), NAMES), max_size=5)
+    )
     used: set[tuple[str, str]] = set()
     for kind, name in sections:
         if (kind, name) in used or (kind == "default" and ("default", "") in used):
@@ -93,7 +97,11 @@ def test_a_users_own_section_of_a_team_name_is_replaced_in_place(case: tuple[byt
     max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example runs the CLI: report, do not shrink for minutes
+    phases=[
+        Phase.explicit,
+        Phase.reuse,
+        Phase.generate,
+    ],  # each example runs the CLI: report, do not shrink for minutes
 )
 def test_the_real_cli_reads_every_written_file(tmp_path: Path, case: tuple[bytes, list[str]]) -> None:
     v2 = aws_v2()

@@ -23,7 +23,10 @@ ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
 def team_profile(tmp_path: Path, dotfiles: list[dict[str, str]], **components: object) -> Path:
     data = {
         "schema": 1,
-        "prompts": [{"id": "name", "message": "Name"}, {"id": "flag", "message": "Flag?", "type": "confirm", "default": False}],
+        "prompts": [
+            {"id": "name", "message": "Name"},
+            {"id": "flag", "message": "Flag?", "type": "confirm", "default": False},
+        ],
         "components": {"dotfiles": dotfiles, **components},
     }
     path = tmp_path / "team.yaml"

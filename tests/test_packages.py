@@ -122,7 +122,11 @@ def test_macos_installs_with_one_brew_call_records_it_and_converges(home: Path, 
     prefix, brew_bin = homebrew(tmp_path, {"jq": "1.7.1", "awscli": "2.15.0", "r": "4.4.1"})
     ctx = context(home, MACOS, f"{brew_bin}:/usr/bin:/bin", HOMEBREW_PREFIX=str(prefix))
     wanted = profile(
-        system=["jq", {"name": "awscli", "dnf": "awscli2", "version": ">=2.9"}, {"name": "R", "brew": "r", "when": "false"}]
+        system=[
+            "jq",
+            {"name": "awscli", "dnf": "awscli2", "version": ">=2.9"},
+            {"name": "R", "brew": "r", "when": "false"},
+        ]
     )
     steps = packages.plan(ctx, wanted)
     assert [s.commands for s in steps] == [(("brew", "install", "jq", "awscli"),)]  # brew never needs sudo
@@ -310,7 +314,9 @@ def test_apt_installs_for_real_as_root_and_then_reports_converged(home: Path, tm
     if detect_platform().family != "debian":
         pytest.fail("this test needs Debian or Ubuntu, as CI has")
     team = tmp_path / "team.yaml"
-    team.write_text("schema: 1\ncomponents:\n  packages:\n    system: [jq, {name: pipe-viewer, apt: pv, command: pv}]\n")
+    team.write_text(
+        "schema: 1\ncomponents:\n  packages:\n    system: [jq, {name: pipe-viewer, apt: pv, command: pv}]\n"
+    )
     env = {"BOOTSTRAP_SKIP": "", "DEBIAN_FRONTEND": "noninteractive"}
     plan = bootstrap("plan", "--profile", str(team), env=env)
     assert plan.returncode == 0, plan.stderr

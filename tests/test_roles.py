@@ -136,7 +136,12 @@ def test_show_summarises_components_packages_files_and_questions(role: str) -> N
     assert "not set up by this version" not in text.split("  packages:")[1].split("\n  ")[0]
     expected = {
         "analyst": ["duckdb-cli", "sqlfluff 3.2.5", "jupyterlab", "quarto-cli", "(if you answer yes to 'with_r')"],
-        "data-scientist": ["jupyterlab", "nbstripout", "filter.nbstripout.clean = nbstripout", "~/.config/git/attributes"],
+        "data-scientist": [
+            "jupyterlab",
+            "nbstripout",
+            "filter.nbstripout.clean = nbstripout",
+            "~/.config/git/attributes",
+        ],
         "data-engineer": ["Terraform ~> 1.9", "Docker engine", "kubectl", "sqlfluff 3.2.5"],
         "base": ["awscli >=2.9", "uv >=0.4"],
     }[role]

@@ -16,12 +16,16 @@ from tests.conftest import bootstrap, need
 from tests.support.secrets import Fakes, bw_item, bw_locked_account, keyring_session, op_item, pass_insert
 
 # The child proves it got each value by comparing, so no value needs to be printed
-CHILD = [sys.executable, "-c", "import os,sys; want=dict(a.split('=',1) for a in sys.argv[1:]); sys.exit(0 if all(os.environ.get(k)==v for k,v in want.items()) else 9)"]
+CHILD = [
+    sys.executable,
+    "-c",
+    "import os,sys; want=dict(a.split('=',1) for a in sys.argv[1:]); sys.exit(0 if all(os.environ.get(k)==v for k,v in want.items()) else 9)",
+]
 
 
 def profile(tmp_path: Path, env: dict[str, str], backend: str = "pass") -> Path:
     path = tmp_path / "team.yaml"
-    lines = "".join(f"\n      {k}: \"{v}\"" for k, v in env.items()) or " {}"
+    lines = "".join(f'\n      {k}: "{v}"' for k, v in env.items()) or " {}"
     path.write_text(f"extends: [base]\ncomponents:\n  secrets:\n    backend: {backend}\n    env:{lines}\n")
     return path
 
@@ -48,7 +52,16 @@ def test_pass_check_exec_and_missing(store: Path, tmp_path: Path) -> None:
     assert "WAREHOUSE_PASSWORD" in check.stdout and "(12 characters)" in check.stdout  # first line only
     assert "w4rehouse" not in check.stdout + check.stderr
 
-    run = bootstrap("secrets", "exec", "--profile", str(team), "--", *CHILD, "WAREHOUSE_PASSWORD=w4rehouse-Pw", "API_TOKEN=api-t0ken")
+    run = bootstrap(
+        "secrets",
+        "exec",
+        "--profile",
+        str(team),
+        "--",
+        *CHILD,
+        "WAREHOUSE_PASSWORD=w4rehouse-Pw",
+        "API_TOKEN=api-t0ken",
+    )
     assert run.returncode == 0, run.stderr
     code = bootstrap("secrets", "exec", "--profile", str(team), "--", sys.executable, "-c", "raise SystemExit(42)")
     assert code.returncode == 42  # the child's exit code, untouched
@@ -84,7 +97,9 @@ def test_pass_not_installed_and_no_store(tmp_path: Path, home: Path) -> None:
     team = profile(tmp_path, {"WAREHOUSE_PASSWORD": "pass://data/warehouse"})
     empty_path = tmp_path / "emptybin"
     empty_path.mkdir()
-    check = bootstrap("secrets", "check", "--profile", str(team), env={"PATH": f"{empty_path}:{Path(sys.executable).parent}"})
+    check = bootstrap(
+        "secrets", "check", "--profile", str(team), env={"PATH": f"{empty_path}:{Path(sys.executable).parent}"}
+    )
     assert check.returncode == 1 and "not installed" in check.stdout and "install" in check.stdout
     need("pass")
     nostore = bootstrap("secrets", "check", "--profile", str(team))
@@ -112,7 +127,9 @@ def test_first_day_run_creates_the_store_and_doctor_confirms(gnupg: Path, home: 
     assert stored.returncode == 0, stored.stderr
     doctor = json.loads(bootstrap("doctor", "--json", "--only", "secrets").stdout)
     assert {c["id"]: c["status"] for c in doctor["checks"]}["secrets.ref.WAREHOUSE_PASSWORD"] == "ok"
-    assert subprocess.run(["pass", "show", "data/warehouse"], capture_output=True, text=True).stdout == "from-stdin-pw\n"
+    assert (
+        subprocess.run(["pass", "show", "data/warehouse"], capture_output=True, text=True).stdout == "from-stdin-pw\n"
+    )
 
 
 def test_set_never_overwrites_silently(store: Path, tmp_path: Path) -> None:
@@ -121,7 +138,9 @@ def test_set_never_overwrites_silently(store: Path, tmp_path: Path) -> None:
     refused = bootstrap("secrets", "set", "WAREHOUSE_PASSWORD", "--profile", str(team), input="new-value\n")
     assert refused.returncode == 1 and "--replace" in refused.stderr
     assert subprocess.run(["pass", "show", "data/warehouse"], capture_output=True, text=True).stdout == "original\n"
-    replaced = bootstrap("secrets", "set", "WAREHOUSE_PASSWORD", "--replace", "--profile", str(team), input="new-value\n")
+    replaced = bootstrap(
+        "secrets", "set", "WAREHOUSE_PASSWORD", "--replace", "--profile", str(team), input="new-value\n"
+    )
     assert replaced.returncode == 0, replaced.stderr
     assert subprocess.run(["pass", "show", "data/warehouse"], capture_output=True, text=True).stdout == "new-value\n"
     empty = bootstrap("secrets", "set", "pass://data/other", "--profile", str(team), input="")
@@ -138,7 +157,7 @@ def test_env_refs_file_rendered_into_the_child(store: Path, tmp_path: Path) -> N
     refs = tmp_path / ".env.refs"
     refs.write_text(
         "# committed: references only\nWAREHOUSE_HOST=db.internal\n"
-        "export DATABASE_URL=\"postgresql://etl:{{ pass://data/warehouse }}@db.internal/analytics\"\n"
+        'export DATABASE_URL="postgresql://etl:{{ pass://data/warehouse }}@db.internal/analytics"\n'
     )
     team = profile(tmp_path, {})
     run = bootstrap(
@@ -160,7 +179,11 @@ def test_env_refs_file_rendered_into_the_child(store: Path, tmp_path: Path) -> N
 def test_op_states_told_apart(fakes: Fakes, tmp_path: Path) -> None:
     team = profile(
         tmp_path,
-        {"WAREHOUSE_PASSWORD": "op://Data/warehouse/password", "DUP": "op://Data/dup/password", "GONE": "op://Data/nope/password"},
+        {
+            "WAREHOUSE_PASSWORD": "op://Data/warehouse/password",
+            "DUP": "op://Data/dup/password",
+            "GONE": "op://Data/nope/password",
+        },
         backend="op",
     )
     fakes.op(signed_in=False, items=[])
@@ -189,7 +212,10 @@ def test_op_states_told_apart(fakes: Fakes, tmp_path: Path) -> None:
     stored = bootstrap("secrets", "set", "op://Data/new/password", "--profile", str(good), input="brand-new\n")
     assert stored.returncode == 0, stored.stderr
     assert "brand-new" not in fakes.argv_logs()
-    assert any(i["title"] == "new" and i["fields"]["password"] == "brand-new" for i in json.loads(fakes.op_db.read_text())["items"])
+    assert any(
+        i["title"] == "new" and i["fields"]["password"] == "brand-new"
+        for i in json.loads(fakes.op_db.read_text())["items"]
+    )
 
 
 def test_op_not_installed(tmp_path: Path) -> None:
@@ -224,7 +250,13 @@ def test_real_bw_locked(tmp_path: Path, home: Path) -> None:
 def test_bw_states_told_apart(fakes: Fakes, tmp_path: Path) -> None:
     team = profile(
         tmp_path,
-        {"PW": "bw://warehouse", "USER": "bw://warehouse/username", "KEY": "bw://warehouse/api_key", "DUP": "bw://dup", "GONE": "bw://nope"},
+        {
+            "PW": "bw://warehouse",
+            "USER": "bw://warehouse/username",
+            "KEY": "bw://warehouse/api_key",
+            "DUP": "bw://dup",
+            "GONE": "bw://nope",
+        },
         backend="bw",
     )
     fakes.bw(status="locked", items=[])
@@ -232,7 +264,11 @@ def test_bw_states_told_apart(fakes: Fakes, tmp_path: Path) -> None:
     assert out.returncode == 1 and "locked" in out.stdout and "bw unlock" in out.stdout
     fakes.bw(
         status="unlocked",
-        items=[bw_item("warehouse", "w1", "bw-Secret-1", api_key="k3y-value"), bw_item("dup", "d1", "x"), bw_item("dup", "d2", "y")],
+        items=[
+            bw_item("warehouse", "w1", "bw-Secret-1", api_key="k3y-value"),
+            bw_item("dup", "d1", "x"),
+            bw_item("dup", "d2", "y"),
+        ],
     )
     out = bootstrap("secrets", "check", "--profile", str(team))
     lines = {line.split()[0]: line for line in out.stdout.splitlines() if line.strip()}
@@ -263,7 +299,9 @@ def test_keyring_against_gnome_keyring(tmp_path: Path, home: Path) -> None:
     assert stored.returncode == 0, stored.stderr
     again = keyring_session([*cli, "secrets", "set", "DB_PASSWORD", "--profile", str(team)], {}, input="other\n")
     assert again.returncode == 1 and "--replace" in again.stderr
-    run = keyring_session([*cli, "secrets", "exec", "--profile", str(team), "--", *CHILD, "DB_PASSWORD=kr-Secret-9"], {})
+    run = keyring_session(
+        [*cli, "secrets", "exec", "--profile", str(team), "--", *CHILD, "DB_PASSWORD=kr-Secret-9"], {}
+    )
     assert run.returncode == 0, run.stderr
     # the keyring's own file is encrypted: the value is not in it
     for path in (home / ".local" / "share" / "keyrings").iterdir():
@@ -273,7 +311,10 @@ def test_keyring_against_gnome_keyring(tmp_path: Path, home: Path) -> None:
 def test_keyring_locked_is_told_apart(tmp_path: Path, home: Path) -> None:
     team = profile(tmp_path, {"DB_PASSWORD": "keyring://warehouse/etl"}, backend="keyring")
     cli = [sys.executable, "-m", "bootstrap"]
-    assert keyring_session([*cli, "secrets", "set", "DB_PASSWORD", "--profile", str(team)], {}, input="v\n").returncode == 0
+    assert (
+        keyring_session([*cli, "secrets", "set", "DB_PASSWORD", "--profile", str(team)], {}, input="v\n").returncode
+        == 0
+    )
     need("dbus-run-session")
     locked = subprocess.run(
         ["dbus-run-session", "--", "sh", "-c", 'gnome-keyring-daemon --start --components=secrets >/dev/null; exec "$@"', "sh", *cli, "secrets", "check", "--profile", str(team)],
@@ -284,7 +325,9 @@ def test_keyring_locked_is_told_apart(tmp_path: Path, home: Path) -> None:
 
 def test_keyring_without_a_secret_service(tmp_path: Path) -> None:
     team = profile(tmp_path, {"DB_PASSWORD": "keyring://warehouse/etl"}, backend="keyring")
-    out = bootstrap("secrets", "check", "--profile", str(team), env={"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"})
+    out = bootstrap(
+        "secrets", "check", "--profile", str(team), env={"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
+    )
     assert out.returncode == 1 and "not installed" in out.stdout, out.stdout
 
 
@@ -351,7 +394,7 @@ def test_set_on_a_terminal_asks_twice_and_never_echoes(fakes: Fakes, tmp_path: P
         child.expect("Once more")
         child.sendline("typed-Secret-42")
         child.expect(pexpect.EOF)
-        said = (child.before or "")
+        said = child.before or ""
     finally:
         child.close()
     assert child.exitstatus == 0, said
@@ -362,7 +405,9 @@ def test_set_on_a_terminal_asks_twice_and_never_echoes(fakes: Fakes, tmp_path: P
 
 def test_keyring_refuses_a_backend_that_keeps_nothing_safe(tmp_path: Path) -> None:
     team = profile(tmp_path, {"DB_PASSWORD": "keyring://warehouse/etl"}, backend="keyring")
-    out = bootstrap("secrets", "check", "--profile", str(team), env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    out = bootstrap(
+        "secrets", "check", "--profile", str(team), env={"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    )
     assert out.returncode == 1 and "no safe system keyring" in out.stdout, out.stdout
 
 

@@ -16,7 +16,11 @@ from tests.conftest import bootstrap
 from tests.support.secrets import Fakes, fingerprint, keyring_session
 
 CANARY = "canary-" + secrets.token_hex(12)
-CHECK_CHILD = [sys.executable, "-c", f"import os,sys; sys.exit(0 if os.environ.get('TEAM_SECRET') == {CANARY!r} else 9)"]
+CHECK_CHILD = [
+    sys.executable,
+    "-c",
+    f"import os,sys; sys.exit(0 if os.environ.get('TEAM_SECRET') == {CANARY!r} else 9)",
+]
 REFS = {
     "pass": "pass://team/canary",
     "op": "op://Data/canary/password",
@@ -31,7 +35,9 @@ def leaks(text: str) -> bool:
 
 
 @pytest.mark.parametrize("scheme", list(REFS))
-def test_canary_never_leaves_the_password_manager(scheme: str, tmp_path: Path, home: Path, request: pytest.FixtureRequest) -> None:
+def test_canary_never_leaves_the_password_manager(
+    scheme: str, tmp_path: Path, home: Path, request: pytest.FixtureRequest
+) -> None:
     vaults: list[Path] = []
     run = bootstrap
     if scheme == "pass":
@@ -42,12 +48,16 @@ def test_canary_never_leaves_the_password_manager(scheme: str, tmp_path: Path, h
         vaults = [fake.op_db, fake.bw_db]
     else:
 
-        def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        def run(
+            *args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+        ) -> subprocess.CompletedProcess[str]:
             return keyring_session([sys.executable, "-m", "bootstrap", *args], env or {}, input=input)
 
     ref = REFS[scheme]
     team = tmp_path / "team.yaml"
-    team.write_text(f'extends: [base]\ncomponents:\n  secrets:\n    backend: {scheme}\n    env: {{TEAM_SECRET: "{ref}"}}\n')
+    team.write_text(
+        f'extends: [base]\ncomponents:\n  secrets:\n    backend: {scheme}\n    env: {{TEAM_SECRET: "{ref}"}}\n'
+    )
     refs_file = tmp_path / ".env.refs"
     refs_file.write_text(f"URL=https://etl:{{{{ {ref} }}}}@warehouse.internal\n")
     answers = tmp_path / "answers.yaml"
@@ -64,7 +74,16 @@ def test_canary_never_leaves_the_password_manager(scheme: str, tmp_path: Path, h
     cli("secrets", "set", "TEAM_SECRET", input=CANARY + "\n", expect=1)  # exists: refused
     cli("secrets", "check")
     cli("secrets", "exec", "--", *CHECK_CHILD)
-    cli("secrets", "exec", "--env-file", str(refs_file), "--", sys.executable, "-c", "import os,sys; sys.exit(0 if os.environ['URL'].count('canary-') == 1 else 9)")
+    cli(
+        "secrets",
+        "exec",
+        "--env-file",
+        str(refs_file),
+        "--",
+        sys.executable,
+        "-c",
+        "import os,sys; sys.exit(0 if os.environ['URL'].count('canary-') == 1 else 9)",
+    )
     cli("secrets", "exec", "--", sys.executable, "-c", "raise SystemExit(3)", expect=3)
     cli("secrets", "scan", str(home))
     cli("doctor", "--json")

@@ -22,7 +22,11 @@ def planted(rng: random.Random) -> list[str]:
     def pick(alphabet: str, n: int) -> str:
         return "".join(rng.choice(alphabet) for _ in range(n))
 
-    up, alnum, b64 = string.ascii_uppercase + string.digits, string.ascii_letters + string.digits, string.ascii_letters + string.digits + "+/"
+    up, alnum, b64 = (
+        string.ascii_uppercase + string.digits,
+        string.ascii_letters + string.digits,
+        string.ascii_letters + string.digits + "+/",
+    )
     return [
         f"aws_access_key_id = AKIA{pick(up, 16)}",
         f"aws_secret_access_key = {pick(b64, 40)}",
@@ -95,10 +99,17 @@ def test_default_paths(tmp_path: Path, home: Path) -> None:
     for name in (".env", "sub/.env.local", ".env.example", ".env.refs"):
         (repo / name).write_text("x\n")
     found = secretscan.default_paths(home, repo, repo)
-    assert set(found) == {home / ".zsh_history", home / "Documents" / "passwords.txt", repo / ".env", repo / "sub" / ".env.local"}
+    assert set(found) == {
+        home / ".zsh_history",
+        home / "Documents" / "passwords.txt",
+        repo / ".env",
+        repo / "sub" / ".env.local",
+    }
 
 
-@given(messy_text_file(), st.lists(st.sampled_from(["A=pass://x/y", "B=op://V/i/f", "C={{ bw://i }}", "D=x"]), max_size=4))
+@given(
+    messy_text_file(), st.lists(st.sampled_from(["A=pass://x/y", "B=op://V/i/f", "C={{ bw://i }}", "D=x"]), max_size=4)
+)
 @settings(max_examples=60, deadline=None)
 def test_messy_files_never_crash_the_parser_or_the_scanner(data: bytes, refs: list[str]) -> None:
     from bootstrap.errors import UserError

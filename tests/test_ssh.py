@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import bootstrap, need, snapshot
 from tests.support.sshd import Sshd, running_sshd
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
 KEY_URL = "https://git.example.com/-/user_settings/ssh_keys"
 

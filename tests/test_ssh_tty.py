@@ -17,6 +17,8 @@ from tests.conftest import need
 from tests.support.sshd import Sshd, running_sshd
 from tests.test_ssh import KEY_URL, git_ssh_env, team_profile
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 PASSPHRASE = "correct horse battery"
 
 

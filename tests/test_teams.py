@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import bootstrap, need
 from tests.support.teams import TeamRepo, git, git_daemon, http_server
 
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
+
 ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
 
 ENG = """\

@@ -9,9 +9,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, need
 from tests.support.teams import TeamRepo, git
 from tests.test_install import copy_work_tree, fake_env
+
+pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
 
 INSTALL = REPO / "install.sh"
 TEAM_PROFILE = """\

@@ -74,9 +74,7 @@ def aws_v2() -> str:
     return str(AWS_V2)
 
 
-def run_aws(
-    binary: str | Path, *args: str, env: Optional[dict[str, str]] = None
-) -> subprocess.CompletedProcess[str]:
+def run_aws(binary: str | Path, *args: str, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(binary), *args],
         env={**os.environ, **(env or {})},
@@ -103,6 +101,9 @@ def sso_cache(home: Path, session: str, expires_in: timedelta, refresh: bool = F
         "expiresAt": (now + expires_in).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     if refresh:
-        data |= {"refreshToken": "placeholder", "registrationExpiresAt": (now + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        data |= {
+            "refreshToken": "placeholder",
+            "registrationExpiresAt": (now + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
     path.write_text(json.dumps(data))
     return path

@@ -175,7 +175,17 @@ def gnupg(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home.chmod(0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))
     subprocess.run(
-        ["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Ada Lovelace <ada@example.com>", "ed25519", "default", "never"],
+        [
+            "gpg",
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Ada Lovelace <ada@example.com>",
+            "ed25519",
+            "default",
+            "never",
+        ],
         check=True,
         capture_output=True,
     )
@@ -190,13 +200,17 @@ def gnupg(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def fingerprint() -> str:
-    out = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--list-secret-keys"], check=True, capture_output=True, text=True
+    ).stdout
     return next(line.split(":")[9] for line in out.splitlines() if line.startswith("fpr:"))
 
 
 def pass_insert(path: str, content: str) -> None:
     need("pass")
-    subprocess.run(["pass", "insert", "--multiline", "--force", path], input=content, check=True, capture_output=True, text=True)
+    subprocess.run(
+        ["pass", "insert", "--multiline", "--force", path], input=content, check=True, capture_output=True, text=True
+    )
 
 
 KEYRING_PASSWORD = "keyring-unlock-password"
@@ -233,7 +247,9 @@ def bw_locked_account(appdata: Path) -> None:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
     user = "11111111-2222-3333-4444-555555555555"
-    token = f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'sub': user, 'email': 'ada@example.com', 'exp': 4102444800})}.x"
+    token = (
+        f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'sub': user, 'email': 'ada@example.com', 'exp': 4102444800})}.x"
+    )
     appdata.mkdir(parents=True, exist_ok=True)
     (appdata / "data.json").write_text(
         json.dumps(
