@@ -379,7 +379,9 @@ def component_lines(model: Any) -> list[tuple[str, list[str]]]:
         lines += [f"profile {name}" for name in aws.profiles]
         out.append((heading("aws"), lines))
     if comps.terraform is not None:
-        out.append((heading("terraform"), [f"Terraform {comps.terraform.version or '(latest)'}"]))
+        version = comps.terraform.version
+        lines = [f"Terraform {version} by default"] if version else []
+        out.append((heading("terraform"), [*lines, "a terraform command that runs the version each project pins"]))
     if comps.secrets is not None:
         lines = [f"passwords kept in {comps.secrets.backend}"] if comps.secrets.backend else []
         lines += [f"{name} from the password manager" for name in comps.secrets.env]

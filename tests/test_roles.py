@@ -142,7 +142,7 @@ def test_show_summarises_components_packages_files_and_questions(role: str) -> N
             "filter.nbstripout.clean = nbstripout",
             "~/.config/git/attributes",
         ],
-        "data-engineer": ["Terraform ~> 1.9", "Docker engine", "kubectl", "sqlfluff 3.2.5"],
+        "data-engineer": ["runs the version each project pins", "Docker engine", "kubectl", "sqlfluff 3.2.5"],
         "base": ["awscli >=2.9", "uv >=0.4"],
     }[role]
     for phrase in expected:
