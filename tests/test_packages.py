@@ -98,7 +98,7 @@ def test_plan_on_debian_as_a_user_asks_for_the_password_once_then_one_apt_call(h
     wanted = profile(system=["dpkg", "bootstrap-test-missing-a", {"name": "b", "apt": "bootstrap-test-missing-b"}])
     steps = packages.plan(ctx, wanted, root=False)
     assert [s.commands for s in steps] == [
-        (("sudo", "-n", "-v"),),
+        (("sudo", "-n", "true"),),
         (
             ("sudo", "-n", "apt-get", "update"),
             ("sudo", "-n", "apt-get", "install", "-y", "bootstrap-test-missing-a", "bootstrap-test-missing-b"),

@@ -231,7 +231,9 @@ def _system_steps(ctx: Context, missing: list[Wanted], root: bool) -> list[Step]
             Step(
                 NAME,
                 f"{ask}, because {kind} installs software for all users",
-                commands=((*sudo, "-v"),),
+                # `sudo -v` asks for the password even under NOPASSWD when any other rule for the
+                # user needs one (sudo's verifypw=all), so without a terminal ask sudo to run `true`.
+                commands=(((*sudo, "-v") if ctx.interactive else (*sudo, "true")),),
                 interactive=ctx.interactive,
             )
         )
