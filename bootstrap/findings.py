@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import Callable, Literal, Optional
+from typing import Callable, Literal, Optional, TypeVar
 
+T = TypeVar("T")
 Status = Literal["ok", "info", "warning", "error", "skipped"]
 SEVERITY: dict[str, int] = {"ok": 0, "skipped": 0, "info": 0, "warning": 1, "error": 2}
 
@@ -49,3 +51,17 @@ def worst(findings: list[Finding]) -> Status:
     if any(f.status == "warning" for f in findings):
         return "warning"
     return "ok"
+
+
+def once(fn: Callable[[], T]) -> Callable[[], T]:
+    """A probe several checks share: checks run in threads, and only the first one calls it."""
+    lock = threading.Lock()
+    box: list[T] = []
+
+    def cached() -> T:
+        with lock:
+            if not box:
+                box.append(fn())
+            return box[0]
+
+    return cached

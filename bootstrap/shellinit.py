@@ -57,9 +57,16 @@ def sq(text: str) -> str:
 
 
 def sh_path(setup: Setup, path: Path) -> str:
-    """A path for sh/bash/zsh: "$HOME"'/rest' under the home folder, quoted as a whole otherwise."""
+    return home_sh_path(setup.home, path)
+
+
+def home_sh_path(home: Path, path: Path) -> str:
+    """A path for sh/bash/zsh: "$HOME"'/rest' under the home folder, quoted as a whole otherwise.
+
+    Written from $HOME, a file reads the same on every machine a user syncs it to, and shows
+    no one's home folder in a plan."""
     try:
-        rest = path.relative_to(setup.home)
+        rest = path.relative_to(home)
     except ValueError:
         return sq(str(path))
     return '"$HOME"' + sq(f"/{rest}") if str(rest) != "." else '"$HOME"'

@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import awsconfig, awsgraph, awsidentity, awssso, files, paths, syspkg
 from bootstrap.context import Context
 from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok
+from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.schema import Aws, Profile
 from bootstrap.steps import Applier, FileChange, Step
 
@@ -33,8 +32,6 @@ DOCS_INSTALL = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started
 FIX_RUN = "bootstrap run --only aws"
 # What the distribution's own package installs, where it is version 2 (older ones ship v1).
 APT_VERSIONS = {("debian", "12"): (2, 9, 19), ("debian", "13"): (2, 23, 6), ("ubuntu", "24.04"): (2, 14, 6)}
-
-T = TypeVar("T")
 
 
 # --- the AWS CLI ----------------------------------------------------------------------------
@@ -280,25 +277,11 @@ def _verify_identities(ctx: Context, profiles: list[str]) -> None:
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def _once(fn: Callable[[], T]) -> Callable[[], T]:
-    """Checks run in threads; they share one read of the files and one round of STS calls."""
-    lock = threading.Lock()
-    box: list[T] = []
-
-    def cached() -> T:
-        with lock:
-            if not box:
-                box.append(fn())
-            return box[0]
-
-    return cached
-
-
 def checks(ctx: Context, profile: Profile) -> list[Check]:
     spec = profile.components.aws or Aws()
     need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
-    version = _once(lambda: installed_version(ctx))
-    local = _once(lambda: read_local(ctx))
+    version = once(lambda: installed_version(ctx))
+    local = once(lambda: read_local(ctx))
 
     def installed() -> Outcome:
         have = version()
@@ -354,7 +337,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
     ]
     for name in spec.sso_sessions:
         checks_.append(Check(f"aws.sso.{name}", NAME, _sso_check(ctx, name)))
-    identities = _once(lambda: _lookup(ctx, local(), list(spec.profiles)))
+    identities = once(lambda: _lookup(ctx, local(), list(spec.profiles)))
     for name in spec.profiles:
         checks_.append(Check(f"aws.identity.{name}", NAME, _identity_check(ctx, name, local, identities)))
     return checks_

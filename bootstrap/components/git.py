@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Optional
 
 from bootstrap import files, syspkg
 from bootstrap.context import Context
 from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok
+from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.profiles import ANSWER
 from bootstrap.schema import Git, GitHost, Profile
 from bootstrap.steps import Applier, FileChange, Step
@@ -29,8 +28,6 @@ FIX_RUN = "bootstrap run --only git"
 BLOCK = "git"
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0", ""}
-
-T = TypeVar("T")
 
 
 # --- reading git ----------------------------------------------------------------------------
@@ -353,24 +350,10 @@ def _dotted(version: tuple[int, ...]) -> str:
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def _once(fn: Callable[[], T]) -> Callable[[], T]:
-    """Checks run in threads; several share one `git config` call."""
-    lock = threading.Lock()
-    box: list[T] = []
-
-    def cached() -> T:
-        with lock:
-            if not box:
-                box.append(fn())
-            return box[0]
-
-    return cached
-
-
 def checks(ctx: Context, profile: Profile) -> list[Check]:
     spec = profile.components.git or Git()
-    version = _once(lambda: installed_version(ctx))
-    effective = _once(lambda: read_effective(ctx))
+    version = once(lambda: installed_version(ctx))
+    effective = once(lambda: read_effective(ctx))
     email_pattern = next((p.pattern for p in profile.prompts if p.id == "email" and p.pattern), None)
 
     def installed() -> Outcome:

@@ -10,15 +10,14 @@ the run's journal; undo lists it and never removes it.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, TypeVar, Union
+from typing import Callable, Optional, Union
 
 from bootstrap import conditions, syspkg, versions
 from bootstrap.context import Context
 from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok
+from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.schema import Package, Packages, Profile
 from bootstrap.steps import Applier, Step
 
@@ -27,8 +26,6 @@ REQUIRES: tuple[str, ...] = ()
 FIX_RUN = "bootstrap run --only packages"
 UV_DOCS = "https://docs.astral.sh/uv/guides/tools/"
 DOCKER_DOCS = "https://docs.docker.com/get-started/get-docker/"
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -293,28 +290,15 @@ def _tool_step(
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def _once(fn: Callable[[], T]) -> Callable[[], T]:
-    lock = threading.Lock()
-    box: list[T] = []
-
-    def cached() -> T:
-        with lock:
-            if not box:
-                box.append(fn())
-            return box[0]
-
-    return cached
-
-
 def checks(ctx: Context, profile: Profile) -> list[Check]:
     spec = profile.components.packages or Packages()
     system = system_wanted(ctx, spec, profile)
     tools = tools_wanted(spec, profile)
     kind = syspkg.manager(ctx.platform)
     program = syspkg.program(ctx.platform)
-    have_manager = _once(lambda: program is not None and ctx.runner.which(program) is not None)
-    sys_state = _once(lambda: system_state(ctx, system))
-    tools_now = _once(lambda: tool_state(ctx, tools))
+    have_manager = once(lambda: program is not None and ctx.runner.which(program) is not None)
+    sys_state = once(lambda: system_state(ctx, system))
+    tools_now = once(lambda: tool_state(ctx, tools))
     found: list[Check] = []
 
     if system:

@@ -8,21 +8,19 @@ needs their password, and bootstrap never sees one.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Optional
 
 from bootstrap import secretscan, syspkg
 from bootstrap.context import Context
 from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok
+from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.schema import Profile, Secrets
 from bootstrap.steps import Applier, Step
 
 NAME = "secrets"
 REQUIRES: tuple[str, ...] = ()
 DOCS = "https://github.com/bootstrap-dev/bootstrap/blob/main/docs/profiles.md#secrets"
-T = TypeVar("T")
 
 
 def schemes(spec: Secrets) -> list[str]:
@@ -139,19 +137,6 @@ def _store_steps(ctx: Context) -> list[Step]:
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def _once(fn: Callable[[], T]) -> Callable[[], T]:
-    lock = threading.Lock()
-    box: list[T] = []
-
-    def cached() -> T:
-        with lock:
-            if not box:
-                box.append(fn())
-            return box[0]
-
-    return cached
-
-
 def quick_scan_paths(ctx: Context) -> list[Path]:
     """Dotfiles and histories only: doctor must stay fast, `secrets scan` goes further."""
     return [ctx.home / n for n in secretscan.HOME_FILES if (ctx.home / n).is_file()]
@@ -179,7 +164,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         found.append(Check(f"secrets.backend.{scheme}", NAME, status_of(scheme)))
 
     if spec.env:
-        checked = _once(lambda: environ.check(ctx, environ.wanted(ctx, profile, [])))
+        checked = once(lambda: environ.check(ctx, environ.wanted(ctx, profile, [])))
 
         def reference(name: str, ref: Ref) -> Callable[[], Outcome]:
             def probe() -> Outcome:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Optional
 
 from bootstrap import completions, files, shellinit, shellpath
 from bootstrap.context import Context
 from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok
+from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.schema import Profile, Shell
 from bootstrap.shellinit import Setup
 from bootstrap.steps import Applier, FileChange, Step
@@ -35,8 +34,6 @@ DOCS = None  # the shell section of docs/profiles.md ships with the source, not 
 AWS_CLI_DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 STARTUP_BUDGET_MS = 5
 STARTUP_RUNS = 3
-
-T = TypeVar("T")
 
 
 # --- what to set up -------------------------------------------------------------------------
@@ -404,20 +401,6 @@ def path_steps(ctx: Context) -> list[Step]:
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def _once(fn: Callable[[], T]) -> Callable[[], T]:
-    """Checks run in threads; the checks of one shell share one real shell."""
-    lock = threading.Lock()
-    box: list[T] = []
-
-    def cached() -> T:
-        with lock:
-            if not box:
-                box.append(fn())
-            return box[0]
-
-    return cached
-
-
 PROBES = {
     "bash": 'for c in "$@"; do complete -p "$c" >/dev/null 2>&1 && echo "$c"; done; exit 0',
     "zsh": 'for c in "$@"; do (( ${+_comps[$c]} )) && print -r -- "$c"; done; exit 0',
@@ -494,7 +477,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         Check("shell.path", NAME, lambda: _login_path(ctx)),
     ]
     for shell in names:
-        probe = _once(lambda shell=shell: registered(ctx, shell, commands))  # type: ignore[misc]
+        probe = once(lambda shell=shell: registered(ctx, shell, commands))  # type: ignore[misc]
         for command in commands:
             found.append(
                 Check(f"shell.completion.{shell}.{command}", NAME, _completion_check(ctx, shell, command, probe))

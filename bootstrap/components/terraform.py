@@ -180,24 +180,12 @@ def verified(ctx: Context, version: Version) -> Optional[str]:
 # --- the shim -------------------------------------------------------------------------------
 
 
-def _sh_quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
-
-
-def _sh_path(ctx: Context, path: Path) -> str:
-    # Paths under the home folder are written from $HOME: the shim then reads the same on every
-    # machine a user syncs ~/.local/bin to, and shows no one's home folder in a plan.
-    try:
-        rest = path.relative_to(ctx.home)
-    except ValueError:
-        return _sh_quote(str(path))
-    return '"$HOME"' + (_sh_quote("/" + str(rest)) if str(rest) != "." else "")
-
-
 def shim_text(ctx: Context) -> bytes:
-    versions = _sh_path(ctx, ctx.paths.terraform_versions)
-    python = _sh_path(ctx, Path(sys.executable))
-    home = _sh_path(ctx, ctx.home)
+    from bootstrap.shellinit import home_sh_path
+
+    versions = home_sh_path(ctx.home, ctx.paths.terraform_versions)
+    python = home_sh_path(ctx.home, Path(sys.executable))
+    home = home_sh_path(ctx.home, ctx.home)
     return f"""#!/bin/sh
 {SHIM_MARK}: runs the Terraform version pinned for the current directory.
 # The nearest .terraform-version naming an installed version is run directly; everything else
