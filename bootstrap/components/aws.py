@@ -352,7 +352,10 @@ def _sso_check(ctx: Context, session: str) -> Callable[[], Outcome]:
         if state.state == "renewable":
             return ok(f"signed in to SSO session {session}; the AWS CLI renews the sign-in by itself")
         if state.state == "missing":
-            return Outcome("error", f"you have never signed in to SSO session {session} on this computer", fix, DOCS)
+            # A first sign-in still to do (it opens a browser), not something broken on this computer.
+            return Outcome(
+                "warning", f"you have not signed in to SSO session {session} on this computer yet", fix, DOCS
+            )
         if state.state == "expired" and state.expires is not None:
             return Outcome(
                 "error",
@@ -387,7 +390,15 @@ def precheck(ctx: Context, local: Local, profile: str) -> Optional[Outcome]:
             DOCS,
         )
     session = sso_root(local, profile)
-    if session is not None and token(ctx, session).state not in ("fresh", "renewable"):
+    state = token(ctx, session).state if session is not None else None
+    if state == "missing":
+        return Outcome(
+            "skipped",
+            f"who profile {profile} is will be checked once you sign in to SSO session {session}",
+            awssso.login_command(str(session)),
+            DOCS,
+        )
+    if session is not None and state not in ("fresh", "renewable"):
         return Outcome(
             "error",
             f"profile {profile} needs you to sign in to SSO session {session} (not signed in, or the sign-in expired)",
