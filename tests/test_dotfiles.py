@@ -245,3 +245,31 @@ def test_an_unanswered_question_decides_by_its_default_in_plan_as_in_run(home: P
     assert (home / ".Rprofile").exists()
     doctor = bootstrap("doctor", "--only", "dotfiles")
     assert doctor.returncode == 0 and "1 settings file is as the profile says" in doctor.stdout
+
+
+def test_a_password_answer_never_reaches_a_file(home: Path, tmp_path: Path) -> None:
+    canary = "canary-dotfile-7f3e9a"
+    template = home / "team" / "db.conf"
+    template.parent.mkdir()
+    template.write_text("user = {{ answers.name }}\npassword = {{ answers.db_password }}\n")
+    profile = tmp_path / "team.yaml"
+    profile.write_text(
+        yaml.safe_dump(
+            {
+                "schema": 1,
+                "prompts": [
+                    {"id": "name", "message": "Name"},
+                    {"id": "db_password", "message": "Database password", "type": "password"},
+                ],
+                "components": {"dotfiles": [{"template": "~/team/db.conf", "target": "~/.db.conf"}]},
+            }
+        )
+    )
+    given = answers(tmp_path, f"name: Ada Lovelace\ndb_password: {canary}\n")
+    result = bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(given))
+    assert result.returncode == 1
+    assert "line 2: 'dict object' has no attribute 'db_password'" in result.stdout
+    assert canary not in result.stdout + result.stderr
+    assert not (home / ".db.conf").exists()
+    for path in home.rglob("*"):
+        assert not path.is_file() or canary.encode() not in path.read_bytes(), path

@@ -37,8 +37,10 @@ components:
     completions: [terraform]
     env: {{AWS_ENDPOINT_URL: "{moto}"}}  # the team's AWS, played by moto
   aws:
+    sso_sessions: {{corp: {{start_url: "https://corp.awsapps.com/start", region: eu-west-1}}}}
     profiles:
       data-dev: {{source_profile: ci, role_arn: "arn:aws:iam::123456789012:role/DataEngineer", region: eu-west-1}}
+      data-sso: {{sso_session: corp, account_id: "111122223333", role_name: DataEngineer, region: eu-west-1}}
   secrets:
     backend: pass
     env: {{WAREHOUSE_PASSWORD: "pass://data/warehouse"}}
@@ -158,9 +160,16 @@ def test_first_day_run_on_a_fresh_debian(
     errors = [c for c in report["checks"] if c["status"] == "error"]
     assert not errors and doctor.returncode == 0, json.dumps(errors, indent=2) + doctor.stderr
     assert report["profile"].endswith(f"test-{role}.yaml") or report["profile"] == f"test-{role}"
+    checks = {c["id"]: c for c in report["checks"]}
+    assert checks["aws.identity.data-dev"]["status"] == "ok", checks["aws.identity.data-dev"]  # moto answered
+    # What needs the network a test does not have (an SSO sign-in in a browser) is a warning
+    # and a skip with the one command to run, never an error or a crash.
+    assert checks["aws.sso.corp"]["status"] == "warning"
+    assert checks["aws.identity.data-sso"]["status"] == "skipped"
+    assert checks["aws.identity.data-sso"]["fix"] == "aws sso login --sso-session corp"
     assert _ok(machine.as_user("git config user.email"), "git config").strip() == EMAIL
     assert _ok(machine.as_user("command -v bootstrap"), "PATH").strip() == f"/home/{USER}/.local/bin/bootstrap"
-    assert "data-dev" in _ok(machine.as_user("aws configure list-profiles"), "aws").split()
+    assert {"data-dev", "data-sso"} <= set(_ok(machine.as_user("aws configure list-profiles"), "aws").split())
     assert "Terraform v1.0.3" in _ok(machine.as_user("cd /tmp && terraform version"), "terraform")
     _ok(machine.as_user("bash -ic 'complete -p bootstrap' </dev/null"), "bootstrap completion in a new bash")
     check = f'test "$WAREHOUSE_PASSWORD" = {CANARY} && echo the script got its password'

@@ -73,6 +73,10 @@ def template_vars(ctx: Context, profile: Profile) -> dict[str, Any]:
     answers: dict[str, Any] = {p.id: p.default for p in profile.prompts if p.default is not None}
     answers.update({p.id: f"<your answer to '{p.id}'>" for p in profile.prompts if p.id not in answers})
     answers.update(ctx.answers)
+    # Files are plain text on disk: a password answer must never reach one through a template.
+    for prompt in profile.prompts:
+        if prompt.type == "password":
+            answers.pop(prompt.id, None)
     data = profile.model_dump(mode="json", by_alias=True)
     packages = data["components"].get("packages") or {}
     return {
