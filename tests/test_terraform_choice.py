@@ -13,6 +13,7 @@ from bootstrap import releases
 from bootstrap.errors import UserError
 from bootstrap.tfconstraints import parse_version
 from bootstrap.tfversion import NoMatch, find_pin, resolve
+from tests.conftest import bootstrap
 
 POOL = [parse_version(v) for v in ("0.11.11", "0.12.31", "1.0.3", "1.5.7", "1.6.0-rc1", "1.6.2")]
 
@@ -177,3 +178,16 @@ def test_a_key_file_that_is_not_a_key_is_bad_input(tmp_path: Path) -> None:
     assert "\n" not in str(caught.value)
     with pytest.raises(UserError, match="cannot read the signing keys"):
         verify.keyring(str(tmp_path / "missing.asc"))
+
+
+def test_which_says_the_releases_were_not_reachable_rather_than_that_none_fits(tmp_path: Path) -> None:
+    project = tmp_path / "infra"
+    project.mkdir()
+    (project / "versions.tf").write_text('terraform {\n  required_version = "~> 1.5.0"\n}\n')
+    closed = {"BOOTSTRAP_TERRAFORM_MIRROR": "http://127.0.0.1:9", "BOOTSTRAP_TERRAFORM_TIMEOUT": "2"}
+    result = bootstrap("terraform", "which", str(project), env=closed)
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert line.startswith(f"bootstrap: {project}/versions.tf:2: no Terraform release satisfies '~> 1.5.0'")
+    assert "among the installed versions, and the list of releases could not be fetched" in line
+    assert line.endswith("set the team's mirror (terraform.mirror)") and "Traceback" not in result.stderr

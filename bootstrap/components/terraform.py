@@ -22,7 +22,7 @@ from bootstrap.findings import Check, Outcome, ok
 from bootstrap.schema import Profile, Terraform
 from bootstrap.steps import Applier, FileChange, Step
 from bootstrap.tfconstraints import ConstraintError, Version, parse, try_version
-from bootstrap.tfversion import Pin, find_pin, needs_index, resolve
+from bootstrap.tfversion import NoMatch, Pin, find_pin, needs_index, resolve
 
 if TYPE_CHECKING:
     from bootstrap.profiles import Loaded
@@ -117,7 +117,17 @@ def choose(ctx: Context, directory: Path, conf: Settings) -> Optional[Choice]:
     if pin is None:
         return None
     pool, note = candidates(ctx, conf, needs_index(pin))
-    version = resolve(pin, pool)
+    try:
+        version = resolve(pin, pool)
+    except NoMatch as exc:
+        if not note:
+            raise
+        # Not "no release satisfies": the releases were never seen. Say why, so the fix is the network.
+        unreachable = note.split("; ")[0]
+        raise NoMatch(
+            f"{exc.args[0].split('; see ')[0]} among the installed versions, and {unreachable}; "
+            "check the network or proxy, or set the team's mirror (terraform.mirror)"
+        ) from None
     return Choice(version, pin, binary(ctx, version).is_file() and version in installed(ctx), note)
 
 
