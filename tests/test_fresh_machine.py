@@ -115,6 +115,22 @@ def _comparable(entries: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str
     return {k: v for k, v in entries.items() if k not in ancestors and not v[1].startswith(tools)}
 
 
+def _warm_up(moto: str) -> None:
+    # moto loads each service on its first request, and that first answer has been seen to be an
+    # HTTP 500 page; the team's real AWS has no such first time, so the test spends it here.
+    import botocore.session
+
+    client = botocore.session.get_session().create_client(
+        "sts", region_name="eu-west-1", endpoint_url=moto, aws_access_key_id="warm", aws_secret_access_key="up"
+    )
+    for _ in range(5):
+        try:
+            client.assume_role(RoleArn="arn:aws:iam::123456789012:role/DataEngineer", RoleSessionName="warm-up")
+            return
+        except Exception:  # noqa: BLE001 - any failure here is the cold start; the next try decides
+            time.sleep(1)
+
+
 @pytest.fixture(scope="module")
 def services(caches: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
     """The team's Terraform mirror and AWS (moto), on this machine's loopback, shared by the roles."""
@@ -122,6 +138,7 @@ def services(caches: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     mirror.start()
     try:
         with moto_server() as moto:
+            _warm_up(moto)
             yield mirror.url, moto, keyfile
     finally:
         mirror.stop()
