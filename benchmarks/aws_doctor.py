@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from _common import BOOTSTRAP, interleaved, median, ms, options, run, sandbox, spread, verdict
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.support.aws import moto_server  # the repository root is on the path only now
+
 SIZES = (1, 5, 20)
 TARGETS = {5: 1.5, 20: 4.0}
 AWS = str(Path(sys.executable).parent / "aws")
-MOTO = str(Path(sys.executable).parent / "moto_server")
 KEYS = "[base]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = placeholder\n"
 
 
@@ -37,32 +36,13 @@ def team_profile(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def main() -> None:
     args = options(__doc__.splitlines()[0], runs=5, warmup=1)
-    port = free_port()
-    server = subprocess.Popen(
-        [MOTO, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("benchmark: moto_server did not start")
-                time.sleep(0.1)
+    with moto_server() as moto:
         results: dict[int, dict[str, list[float]]] = {}
         for count in SIZES:
             with sandbox() as box:
-                box.env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+                box.env["AWS_ENDPOINT_URL"] = moto
                 (box.home / ".aws").mkdir()
                 (box.home / ".aws" / "credentials").write_text(KEYS)
                 profile = box.root / "bench.yaml"
@@ -96,9 +76,6 @@ def main() -> None:
                     args.warmup,
                     ok_codes=(0, 1),
                 )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     base = median(results[1]["doctor"])
     print(f"bootstrap doctor over N AWS profiles against moto (median of {args.runs}; {os.cpu_count()} cores)")

@@ -33,7 +33,20 @@ def main() -> None:
     try:
         with sandbox() as box:
             box.env["GNUPGHOME"] = str(gnupg)
-            run(box, ["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Bench <bench@example.com>", "default", "default", "never"])
+            run(
+                box,
+                [
+                    "gpg",
+                    "--batch",
+                    "--passphrase",
+                    "",
+                    "--quick-gen-key",
+                    "Bench <bench@example.com>",
+                    "default",
+                    "default",
+                    "never",
+                ],
+            )
             run(box, ["pass", "init", "bench@example.com"])
             for i in range(COUNT):
                 subprocess.run(
@@ -54,13 +67,17 @@ def main() -> None:
                 args.warmup,
             )
     finally:
-        subprocess.run(["gpgconf", "--kill", "all"], env={"GNUPGHOME": str(gnupg), "PATH": "/usr/bin:/bin"}, check=False)
+        subprocess.run(
+            ["gpgconf", "--kill", "all"], env={"GNUPGHOME": str(gnupg), "PATH": "/usr/bin:/bin"}, check=False
+        )
         shutil.rmtree(gnupg, ignore_errors=True)
     t1, t20, show = (median(v) for v in times.values())
     marginal = (t20 - t1) / (COUNT - 1)
     ratio = marginal / show
     print("bootstrap secrets check: marginal cost per pass reference vs one `pass show` (target <= 0.5)")
-    print(f"  marginal {ms(marginal)} = ({ms(t20)} - {ms(t1)}) / {COUNT - 1}; pass show {ms(show)}; ratio {ratio:.2f}: {verdict(ratio, 0.5)}")
+    print(
+        f"  marginal {ms(marginal)} = ({ms(t20)} - {ms(t1)}) / {COUNT - 1}; pass show {ms(show)}; ratio {ratio:.2f}: {verdict(ratio, 0.5)}"
+    )
     for name, values in times.items():
         print(f"  {name:<22} {spread(values)}")
 

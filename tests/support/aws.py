@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -17,16 +15,11 @@ from typing import Optional
 import pytest
 
 from tests.conftest import IN_CI
+from tests.support.net import free_port, wait_listening
 
 VENV_BIN = Path(sys.executable).parent
 AWS_V1 = VENV_BIN / "aws"  # PyPI awscli v1: honours AWS_ENDPOINT_URL
 AWS_V2 = Path("/usr/bin/aws")  # Debian's awscli v2 (.ci/run installs it)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -41,15 +34,7 @@ def moto_server(env: Optional[dict[str, str]] = None) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.1)
+        wait_listening(port, proc, "moto_server")
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()

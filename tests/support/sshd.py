@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import need
+from tests.support.net import free_port
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,6 @@ class Sshd:
         return f"ssh://{self.user}@127.0.0.1:{self.port}{repo}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -101,7 +95,7 @@ def running_sshd(root: Path) -> Iterator[Sshd]:
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     user = pwd.getpwuid(os.getuid()).pw_name
-    port = _free_port()
+    port = free_port()
     config = root / "sshd_config"
     config.write_text(
         "\n".join(

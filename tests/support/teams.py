@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
+
+from tests.support.net import free_port, wait_listening
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Team Lead",
@@ -75,25 +75,6 @@ class TeamRepo:
         git("update-server-info", cwd=self.bare)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"git daemon exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("git daemon did not start listening")
-
-
 @contextmanager
 def git_daemon(base: Path) -> Iterator[str]:
     """`git daemon` exporting every repository under base; yields git://127.0.0.1:PORT."""
@@ -114,7 +95,7 @@ def git_daemon(base: Path) -> Iterator[str]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            _wait_for(port, proc)
+            wait_listening(port, proc, "git daemon", seconds=15)
         except RuntimeError:
             proc.kill()
             proc.wait()
