@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import bootstrap, need, snapshot
 from tests.strategies import messy_text_file
+from tests.support.inprocess import converge
 
 ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
 
@@ -209,15 +210,12 @@ def test_run_then_undo_restores_any_existing_file_byte_for_byte(tmp_path: Path, 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
         before = snapshot(home)
-        ctx = from_environment(interactive=False)
-        prepared = runs.prepare(ctx, profile=str(profile), answers_file=answers(tmp_path))
-        first = runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
+        first = converge(str(profile), answers(tmp_path))
         assert first.outcome is not None and first.outcome.ok, first.outcome
         compile(target.read_text(), str(target), "exec")  # the Jupyter configuration is valid Python
-        ctx = from_environment(interactive=False)
-        prepared = runs.prepare(ctx, profile=str(profile), answers_file=answers(tmp_path))
-        second = runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
+        second = converge(str(profile), answers(tmp_path))
         assert second.outcome is None and second.writes == 0
+        ctx = from_environment(interactive=False)
         target_run = runs.find_run(ctx, None)
         assert target_run is not None
         runs.undo(ctx, target_run, ["undo"], force=False, confirm=lambda items: True)

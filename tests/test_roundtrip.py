@@ -11,31 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bootstrap import runs
-from bootstrap.context import from_environment
-from tests.conftest import need, snapshot
+from tests.conftest import need
 from tests.strategies import messy_gitconfig, messy_text_file
+from tests.support.inprocess import converge, undo_last, user_files
 
 pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
-
-
-def _converge(answers: Path) -> runs.RunResult:
-    ctx = from_environment(interactive=False)
-    prepared = runs.prepare(ctx, profile="data-scientist", answers_file=answers)
-    return runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
-
-
-def _undo_last() -> None:
-    ctx = from_environment(interactive=False)
-    target = runs.find_run(ctx, None)
-    assert target is not None
-    result = runs.undo(ctx, target, ["undo"], force=False, confirm=lambda items: True)
-    assert not result.skipped
-
-
-def _user_files(home: Path) -> dict[str, tuple[int, str]]:
-    """Everything but the tool's own journal (kept after undo on purpose)."""
-    return {k: v for k, v in snapshot(home).items() if not (k == ".local" or k.startswith(".local/"))}
 
 
 @given(gitconfig=st.one_of(st.none(), messy_gitconfig()), ignore=st.one_of(st.none(), messy_text_file()))
@@ -56,11 +36,11 @@ def test_run_is_idempotent_and_undo_restores_every_byte(
         (home / ".config" / "git" / "ignore").write_bytes(ignore)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
-        before = _user_files(home)
+        before = user_files(home)
 
-        first = _converge(answers)
+        first = converge("data-scientist", answers)
         assert first.outcome is not None and first.outcome.ok, first.outcome
-        after = _user_files(home)
+        after = user_files(home)
         email = subprocess.run(["git", "config", "--global", "user.email"], capture_output=True, text=True, check=True)
         assert email.stdout.strip() == "zoe@example.com"
         if gitconfig:  # every line the user had is still there
@@ -68,10 +48,10 @@ def test_run_is_idempotent_and_undo_restores_every_byte(
             for line in gitconfig.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").split(b"\n"):
                 assert line in kept
 
-        second = _converge(answers)
+        second = converge("data-scientist", answers)
         assert second.outcome is None, "a second run found something to change"
         assert second.writes == 0 and second.journal is None
-        assert _user_files(home) == after
+        assert user_files(home) == after
 
-        _undo_last()
-        assert _user_files(home) == before
+        undo_last()
+        assert user_files(home) == before

@@ -10,27 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bootstrap import runs
-from bootstrap.context import from_environment
-from tests.conftest import snapshot
 from tests.strategies import messy_text_file
+from tests.support.inprocess import converge, undo_last, user_files
 
 PROFILE = (
     "schema: 1\ncomponents:\n  shell: {shells: [bash, zsh, fish], env: {EDITOR: nano}, aliases: {gs: git status}}\n"
 )
 RC_FILES = [".bashrc", ".profile", ".bash_profile", ".zshrc", ".zprofile", ".config/fish/conf.d/bootstrap.fish"]
 LOGIN_FILES = {".profile", ".bash_profile", ".zprofile"}
-
-
-def _user_files(home: Path) -> dict[str, tuple[int, str]]:
-    """Everything but the tool's own journal (kept after undo on purpose)."""
-    return {k: v for k, v in snapshot(home).items() if not (k == ".local" or k.startswith(".local/"))}
-
-
-def _run(profile: Path) -> runs.RunResult:
-    ctx = from_environment(interactive=False)
-    prepared = runs.prepare(ctx, profile=str(profile), answers_file=None, only="shell")
-    return runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
 
 
 LEGACY = (
@@ -67,9 +54,9 @@ def test_run_is_idempotent_and_undo_restores_every_byte(tmp_path: Path, rc: dict
             (home / name).write_bytes(data)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
-        before = _user_files(home)
+        before = user_files(home)
 
-        first = _run(profile)
+        first = converge(str(profile), only="shell")
         assert first.outcome is not None and first.outcome.ok, first.outcome
         for name, data in rc.items():  # the user's bytes come first, untouched; then at most our block
             now = (home / name).read_bytes() if (home / name).exists() else None
@@ -81,16 +68,12 @@ def test_run_is_idempotent_and_undo_restores_every_byte(tmp_path: Path, rc: dict
                 assert now.count(b"# >>> bootstrap shell >>>") <= 1, name
         for name in (".bashrc", ".zshrc", ".config/fish/conf.d/bootstrap.fish"):
             assert (home / name).read_bytes().count(b"# >>> bootstrap shell >>>") == 1, name
-        after = _user_files(home)
+        after = user_files(home)
 
-        second = _run(profile)
+        second = converge(str(profile), only="shell")
         assert second.outcome is None, "a second run found something to change"
         assert second.writes == 0 and second.journal is None
-        assert _user_files(home) == after
+        assert user_files(home) == after
 
-        ctx = from_environment(interactive=False)
-        target = runs.find_run(ctx, None)
-        assert target is not None
-        undone = runs.undo(ctx, target, ["undo"], force=False, confirm=lambda items: True)
-        assert not undone.skipped
-        assert _user_files(home) == before
+        undo_last()
+        assert user_files(home) == before

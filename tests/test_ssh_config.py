@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bootstrap import runs
-from bootstrap.context import from_environment
-from tests.conftest import need, snapshot
+from tests.conftest import need
 from tests.strategies import safe_text
+from tests.support.inprocess import converge, undo_last, user_files
 
 HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM3gAM7Fvn9QKsVtu3mmH9HV5XhCIvGe2ad3VZ6SPO1t"
 GITHUB_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
@@ -68,24 +67,6 @@ def _ssh_sees(home: Path, *target: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _converge(profile: Path) -> runs.RunResult:
-    ctx = from_environment(interactive=False)
-    prepared = runs.prepare(ctx, profile=str(profile), answers_file=None)
-    return runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
-
-
-def _undo_last() -> None:
-    ctx = from_environment(interactive=False)
-    target = runs.find_run(ctx, None)
-    assert target is not None
-    result = runs.undo(ctx, target, ["undo"], force=False, confirm=lambda items: True)
-    assert not result.skipped
-
-
-def _user_files(home: Path) -> dict[str, tuple[int, str]]:
-    return {k: v for k, v in snapshot(home).items() if not (k == ".local" or k.startswith(".local/"))}
-
-
 @pytest.fixture(scope="module")
 def a_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need("ssh-keygen")
@@ -116,10 +97,10 @@ def test_run_is_idempotent_and_undo_restores_ssh_config(
     profile.write_text(PROFILE)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
-        before = _user_files(home)
+        before = user_files(home)
         other_before = _ssh_sees(home, "other.example")
 
-        first = _converge(profile)
+        first = converge(str(profile))
         assert first.outcome is not None and first.outcome.ok, first.outcome
         written = (ssh_dir / "config").read_bytes()
         assert written.endswith(config or b"")  # every byte the user had, in order
@@ -131,11 +112,11 @@ def test_run_is_idempotent_and_undo_restores_ssh_config(
         assert f"identityfile {ssh_dir}/id_ed25519" in ours
         assert f"userknownhostsfile {ssh_dir}/known_hosts" in ours
 
-        second = _converge(profile)
+        second = converge(str(profile))
         assert second.outcome is None, "a second run found something to change"
         assert second.writes == 0 and second.journal is None
 
-        _undo_last()
-        assert _user_files(home) == before
+        undo_last()
+        assert user_files(home) == before
         if config is not None:
             assert (ssh_dir / "config").read_bytes() == config
