@@ -109,7 +109,7 @@ def _value_options(node: Node) -> list[Option]:
 # --- bash (3.2 and later) -------------------------------------------------------------------
 
 
-def _sq(text: str) -> str:
+def sq(text: str) -> str:
     """POSIX single quotes: the text, literally."""
     return "'" + text.replace("'", "'\\''") + "'"
 
@@ -118,13 +118,13 @@ def bash_script(nodes: list[Node]) -> str:
     steps = []
     for node in nodes:
         for name, _ in node.commands:
-            steps.append(f"            {_sq(node.path + ' ' + name)}) path={_sq((node.path + ' ' + name).strip())} ;;")
+            steps.append(f"            {sq(node.path + ' ' + name)}) path={sq((node.path + ' ' + name).strip())} ;;")
     values = []
     for node in nodes:
         for opt in _value_options(node):
-            pattern = "|".join(_sq(f"{node.path}|{n}") for n in opt.names)
+            pattern = "|".join(sq(f"{node.path}|{n}") for n in opt.names)
             if opt.choices:
-                action = f'COMPREPLY=($(compgen -W {_sq(" ".join(opt.choices))} -- "$cur")); return 0'
+                action = f'COMPREPLY=($(compgen -W {sq(" ".join(opt.choices))} -- "$cur")); return 0'
             elif opt.files:
                 action = 'COMPREPLY=($(compgen -f -- "$cur")); return 0'
             else:
@@ -135,7 +135,7 @@ def bash_script(nodes: list[Node]) -> str:
         names = [n for n, _ in node.commands] + [n for o in node.options for n in o.names]
         file_part = ' COMPREPLY+=($(compgen -f -- "$cur"))' if node.files else ""
         words.append(
-            f'        {_sq(node.path)}) COMPREPLY=($(compgen -W {_sq(" ".join(names))} -- "$cur"));{file_part} ;;'
+            f'        {sq(node.path)}) COMPREPLY=($(compgen -W {sq(" ".join(names))} -- "$cur"));{file_part} ;;'
         )
     return "\n".join(
         [
@@ -173,13 +173,13 @@ def zsh_script(nodes: list[Node]) -> str:
     for node in nodes:
         for name, _ in node.commands:
             full = f"{node.path} {name}".strip()
-            steps.append(f"      {_sq(node.path + ' ' + name)}) cmd={_sq(full)} ;;")
+            steps.append(f"      {sq(node.path + ' ' + name)}) cmd={sq(full)} ;;")
     values = []
     for node in nodes:
         for opt in _value_options(node):
-            pattern = "|".join(_sq(f"{node.path}|{n}") for n in opt.names)
+            pattern = "|".join(sq(f"{node.path}|{n}") for n in opt.names)
             if opt.choices:
-                action = f"compadd -- {' '.join(_sq(c) for c in opt.choices)}; return 0"
+                action = f"compadd -- {' '.join(sq(c) for c in opt.choices)}; return 0"
             elif opt.files:
                 action = "_files; return 0"
             else:
@@ -191,11 +191,11 @@ def zsh_script(nodes: list[Node]) -> str:
         opts = [n for o in node.options for n in o.names]
         parts = []
         if described:
-            parts.append(f"local -a subs; subs=({' '.join(_sq(d) for d in described)}); _describe command subs")
-        parts.append(f"compadd -- {' '.join(_sq(o) for o in opts)}")
+            parts.append(f"local -a subs; subs=({' '.join(sq(d) for d in described)}); _describe command subs")
+        parts.append(f"compadd -- {' '.join(sq(o) for o in opts)}")
         if node.files:
             parts.append("_files")
-        words.append(f"    {_sq(node.path)}) {'; '.join(parts)} ;;")
+        words.append(f"    {sq(node.path)}) {'; '.join(parts)} ;;")
     return "\n".join(
         [
             "#compdef bootstrap",
