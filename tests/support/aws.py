@@ -15,7 +15,7 @@ from typing import Optional
 import pytest
 
 from tests.conftest import IN_CI
-from tests.support.net import free_port, wait_listening
+from tests.support.net import free_port, stop, wait_listening
 
 VENV_BIN = Path(sys.executable).parent
 AWS_V1 = VENV_BIN / "aws"  # PyPI awscli v1: honours AWS_ENDPOINT_URL
@@ -37,12 +37,7 @@ def moto_server(env: Optional[dict[str, str]] = None) -> Iterator[str]:
         wait_listening(port, proc, "moto_server")
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def aws_v2() -> str:

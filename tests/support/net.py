@@ -25,3 +25,13 @@ def wait_listening(port: int, proc: subprocess.Popen[bytes], what: str, seconds:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"{what} did not start listening on port {port} within {seconds:.0f} s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Ask a test server to end; kill it if it has not within ten seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

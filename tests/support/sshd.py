@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import need
-from tests.support.net import free_port
+from tests.support.net import free_port, stop
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,4 @@ def running_sshd(root: Path) -> Iterator[Sshd]:
         public = Path(f"{host_key}.pub").read_text().strip()
         yield Sshd(port, user, public, fingerprint, authorized, root)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
