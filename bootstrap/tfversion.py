@@ -192,9 +192,21 @@ def find_pin(directory: Path, home: Path, profile_default: Optional[str]) -> Opt
     return None
 
 
-def resolve(pin: Pin, candidates: list[Version]) -> Version:
-    """The version a pin means among candidates (installed ones and the release index)."""
+def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
+    """The version a pin means among candidates (installed ones and the release index).
+
+    `unseen` says why the release index is missing from candidates: then a pin nothing satisfies
+    is a network problem, not a pin problem, and the message says so."""
     spec = pin.spec.strip()
+
+    def no_match(head: str, hint: str = "; see `bootstrap terraform list --remote`") -> NoMatch:
+        if unseen:
+            return NoMatch(
+                f"{head} among the installed versions, and {unseen}; "
+                "check the network or proxy, or set the team's mirror (terraform.mirror)"
+            )
+        return NoMatch(head + hint)
+
     where = pin.where()
     exact = pin.exact
     if exact is not None:
@@ -208,7 +220,7 @@ def resolve(pin: Pin, candidates: list[Version]) -> Version:
             raise UserError(f"{where}: '{pattern}' is not a valid regular expression ({exc})") from None
         pool = [v for v in candidates if rx.search(str(v))] if rx else releases
         if not pool:
-            raise NoMatch(f"{where}: no Terraform release matches '{spec}'; see `bootstrap terraform list --remote`")
+            raise no_match(f"{where}: no Terraform release matches '{spec}'")
         return max(pool)
     if spec in ("min-required", "latest-allowed"):
         module = pin.module or Path.cwd()
@@ -218,7 +230,7 @@ def resolve(pin: Pin, candidates: list[Version]) -> Version:
         constraints, origin = pinned
         chosen = constraints.lowest(candidates) if spec == "min-required" else constraints.best(candidates)
         if chosen is None:
-            raise NoMatch(f"{origin.where()}: no Terraform release satisfies '{constraints.text}'")
+            raise no_match(f"{origin.where()}: no Terraform release satisfies '{constraints.text}'", hint="")
         return chosen
     try:
         constraints = parse(spec)
@@ -228,7 +240,7 @@ def resolve(pin: Pin, candidates: list[Version]) -> Version:
         ) from None
     chosen = constraints.best(candidates)
     if chosen is None:
-        raise NoMatch(f"{where}: no Terraform release satisfies '{spec}'; see `bootstrap terraform list --remote`")
+        raise no_match(f"{where}: no Terraform release satisfies '{spec}'")
     return chosen
 
 

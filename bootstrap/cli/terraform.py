@@ -74,10 +74,10 @@ def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path)
     if spec:
         exact = try_version(spec.lstrip("="))
         if exact is None:
-            pool, note = terraform.candidates(ctx, conf)
-            if note:
-                ctx.err_console.print(ctx.tilde(note), markup=False)
-            exact = resolve(Pin(spec, "the command line"), pool)
+            pool, unseen = terraform.candidates(ctx, conf)
+            if unseen:
+                ctx.err_console.print(ctx.tilde(unseen + terraform.INSTALLED_ONLY), markup=False)
+            exact = resolve(Pin(spec, "the command line"), pool, unseen)
         version = exact
     else:
         choice = terraform.choose(ctx, directory, conf)
@@ -139,8 +139,8 @@ def use(
     ctx = context()
     conf = _settings(ctx, profile)
     pin = Pin(spec.strip(), "the command line", module=Path.cwd())
-    pool, _ = terraform.candidates(ctx, conf, pin.exact is None)
-    version = resolve(pin, pool)  # refuse a pin that nothing satisfies before writing it
+    pool, unseen = terraform.candidates(ctx, conf, pin.exact is None)
+    version = resolve(pin, pool, unseen)  # refuse a pin that nothing satisfies before writing it
     _install(ctx, conf, str(version), Path.cwd())
     target = (ctx.home if global_ else Path.cwd()) / VERSION_FILE
     after = f"{spec.strip()}\n".encode()

@@ -22,7 +22,7 @@ from bootstrap.findings import Check, Outcome, ok
 from bootstrap.schema import Profile, Terraform
 from bootstrap.steps import Applier, FileChange, Step
 from bootstrap.tfconstraints import ConstraintError, Version, parse, try_version
-from bootstrap.tfversion import NoMatch, Pin, find_pin, needs_index, resolve
+from bootstrap.tfversion import Pin, find_pin, needs_index, resolve
 
 if TYPE_CHECKING:
     from bootstrap.profiles import Loaded
@@ -90,15 +90,20 @@ def binary(ctx: Context, version: object) -> Path:
     return ctx.paths.terraform_versions / str(version) / BINARY
 
 
+# Said after the reason `candidates` gives when the release index could not be fetched.
+INSTALLED_ONLY = "; chose among installed versions"
+
+
 def candidates(ctx: Context, conf: Settings, need_remote: bool = True) -> tuple[list[Version], str]:
-    """Installed versions plus the release index (cached); offline or unreachable: installed only."""
+    """Installed versions plus the release index (cached); offline or unreachable: installed
+    only, with the reason the index is missing (else "")."""
     have = installed(ctx)
     if not need_remote:
         return have, ""
     try:
         listed = site(ctx, conf).versions()
     except releases.DownloadError as exc:
-        return have, f"the list of releases could not be fetched ({exc}); chose among installed versions"
+        return have, f"the list of releases could not be fetched ({exc})"
     remote = [v for v in (try_version(t) for t in listed) if v is not None]
     return sorted(set(have) | set(remote)), ""
 
@@ -116,18 +121,9 @@ def choose(ctx: Context, directory: Path, conf: Settings) -> Optional[Choice]:
     pin = find_pin(directory, ctx.home, conf.default)
     if pin is None:
         return None
-    pool, note = candidates(ctx, conf, needs_index(pin))
-    try:
-        version = resolve(pin, pool)
-    except NoMatch as exc:
-        if not note:
-            raise
-        # Not "no release satisfies": the releases were never seen. Say why, so the fix is the network.
-        unreachable = note.split("; ")[0]
-        raise NoMatch(
-            f"{exc.args[0].split('; see ')[0]} among the installed versions, and {unreachable}; "
-            "check the network or proxy, or set the team's mirror (terraform.mirror)"
-        ) from None
+    pool, unseen = candidates(ctx, conf, needs_index(pin))
+    version = resolve(pin, pool, unseen)
+    note = unseen + INSTALLED_ONLY if unseen else ""
     return Choice(version, pin, binary(ctx, version).is_file() and version in installed(ctx), note)
 
 
@@ -303,8 +299,8 @@ def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
     def apply(applier: Applier) -> None:
         from bootstrap import tfrender
 
-        pool, _ = candidates(ctx, conf, exact is None)
-        version = exact or resolve(Pin(spec, "profile"), pool)
+        pool, unseen = candidates(ctx, conf, exact is None)
+        version = exact or resolve(Pin(spec, "profile"), pool, unseen)
         with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
             done = install_version(ctx, conf, version, progress)
         if done.note:
