@@ -184,7 +184,12 @@ def mode_of(path: Path) -> Optional[int]:
 
 
 def new_run_id() -> str:
-    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+    # Runs are ordered by id ("undo the last run"): two runs in one second must still sort by
+    # time, so the suffix starts with the milliseconds; runs never overlap (the run lock), and
+    # the last hex digit only keeps ids apart.
+    now = time.time()
+    millis = int(now * 1000) % 1000
+    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"-{millis:03d}{secrets.token_hex(1)[0]}"
 
 
 @dataclass
