@@ -111,7 +111,7 @@ def plan(
     try:
         ctx = context()
         prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, mode="plan")
-        plans = engine.plan(ctx, prepared.profile, prepared.selection.active)
+        plans = engine.plan(ctx, prepared.profile, prepared.names, prepared.previous)
     except UserError as exc:
         if detailed_exitcode:  # terraform's convention: 2 means "changes pending", so errors are 1
             _fail(str(exc), 1)
