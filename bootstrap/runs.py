@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from bootstrap import answers, engine, files, managed, profiles
-from bootstrap.errors import UserError
+from bootstrap.errors import Failure, UserError
+from bootstrap.proc import ProcError
 
 if TYPE_CHECKING:
     from bootstrap.answers import Answers, Prompter
@@ -128,7 +129,9 @@ def run(
             outcome = engine.apply(ctx, prepared.profile, plans, writer, on_step, prepared.previous)
         text = answers.remembered_text(prepared.name, prepared.answers, list(prepared.loaded.model.prompts))
         writer.write(ctx.paths.remembered, text, 0o600)
-        writer.write(ctx.paths.managed, managed.dump(owned_now(ctx, prepared, outcome)), 0o600)
+        ledger = owned_now(ctx, prepared, outcome)
+        if ledger.components or prepared.previous is not None:
+            writer.write(ctx.paths.managed, managed.dump(ledger), 0o600)
         journal.finish()
         return RunResult(plans, outcome, journal if journal.used else None, writer.writes)
 
@@ -143,7 +146,11 @@ def owned_now(ctx: Context, prepared: Prepared, outcome: Optional[engine.RunOutc
     unfinished = set(outcome.failed) | set(outcome.skipped) if outcome else set()
     kept = dict(old.components)
     for name in prepared.selection.chosen:
-        now = managed.settle(ctx, engine.owned(ctx, prepared.profile, name))
+        try:
+            now = managed.settle(ctx, engine.owned(ctx, prepared.profile, name))
+        except (Failure, UserError, ProcError):
+            unfinished.add(name)  # its plan failed the same way; what it owned before is kept
+            now = []
         if name in unfinished:
             targets = {o.target for o in now}
             now += [o for o in old.components.get(name, []) if o.target not in targets]

@@ -71,7 +71,11 @@ def run(
     only: Optional[str] = OnlyOpt,
     skip: Optional[str] = SkipOpt,
 ) -> None:
-    """Set up this computer as the profile says (the first-day run). Safe to repeat."""
+    """Set up this computer as the profile says (the first-day run). Safe to repeat.
+
+    With another --profile than last time, what only the old profile set up is taken away
+    (shown first; `bootstrap undo` puts it back).
+    """
     from bootstrap import render, runs
     from bootstrap.prompts import TerminalPrompter
 
