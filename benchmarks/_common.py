@@ -60,6 +60,8 @@ def sandbox() -> Iterator[Sandbox]:
         home.mkdir()
         env = {k: v for k, v in os.environ.items() if not k.startswith(CLEARED_PREFIXES)}
         env["HOME"] = str(home)
+        # what the shell set-up does for a person: their ~/.local/bin (the terraform shim) first
+        env["PATH"] = f"{home / '.local' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         env["GIT_CONFIG_NOSYSTEM"] = "1"  # the machine's /etc/gitconfig is not the user's
         env["BOOTSTRAP_SKIP"] = "packages"  # converging must not install software on the machine
         # An installed wheel has its bytecode compiled; a source checkout with

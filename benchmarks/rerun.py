@@ -48,7 +48,8 @@ def main() -> None:
         _, second = run(box, commands["run --yes"])
         after = snapshot(box.home)
         changes = compare(before, after)
-        times = interleaved(box, commands, args.runs, args.warmup)
+        # doctor's verdict depends on this machine's own aws and terraform; its time is what counts
+        times = interleaved(box, commands, args.runs, args.warmup, ok_codes=(0, 1))
 
     run_s, doctor_s = median(times["run --yes"]), median(times["doctor"])
     ratio = run_s / doctor_s

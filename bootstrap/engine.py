@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import components, files
+from bootstrap import components, files, managed
 from bootstrap.errors import Failure, UserError, did_you_mean
 from bootstrap.proc import ProcError
 from bootstrap.schema import COMPONENTS, SELECTABLE
@@ -37,6 +37,7 @@ class Selection:
 
     active: list[str]  # implemented and configured by the profile, in run order
     unsupported: list[str]  # configured by the profile, not handled by this version yet
+    chosen: list[str] = field(default_factory=list)  # what --only/--skip let this command touch at all
 
 
 def select(profile: Profile, only: Optional[str], skip: Optional[str]) -> Selection:
@@ -50,7 +51,8 @@ def select(profile: Profile, only: Optional[str], skip: Optional[str]) -> Select
     if profile.commands and "commands" in wanted and "commands" not in skipped:
         configured.append("commands")
     active = _ordered([n for n in configured if n in components.MODULES])
-    return Selection(active, [n for n in configured if n not in components.MODULES])
+    chosen = [n for n in components.MODULES if n in wanted and n not in skipped]
+    return Selection(active, [n for n in configured if n not in components.MODULES], chosen)
 
 
 def _ordered(names: list[str]) -> list[str]:
@@ -76,13 +78,54 @@ class ComponentPlan:
     name: str
     steps: list[Step] = field(default_factory=list)
     error: Optional[str] = None
+    notes: list[str] = field(default_factory=list)  # what is deliberately left in place, and why
 
 
-def plan(ctx: Context, profile: Profile, names: list[str]) -> list[ComponentPlan]:
+@dataclass(frozen=True)
+class Previous:
+    """What the last run set up (the ledger), and how to say why some of it goes now."""
+
+    ledger: managed.Ledger
+    why: str  # "only the analyst profile set it up", "the profile no longer asks for it"
+
+
+def with_releases(selection: Selection, previous: Optional[Previous]) -> list[str]:
+    """The components to plan: the profile's, plus those only the last run's profile had."""
+    if previous is None:
+        return selection.active
+    extra = [n for n in previous.ledger.components if n in selection.chosen and n not in selection.active]
+    return _ordered([*selection.active, *extra]) if extra else selection.active
+
+
+def owned(ctx: Context, profile: Profile, name: str) -> list[managed.Owned]:
+    """What this profile has the component keep (nothing for components that own nothing)."""
+    find = getattr(components.get(name), "owned", None)
+    return [] if find is None else list(find(ctx, profile))
+
+
+def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previous]) -> managed.Released:
+    old = previous.ledger.components.get(name, []) if previous else []
+    going = managed.gone(old, owned(ctx, profile, name)) if old else []
+    if not going or previous is None:
+        return managed.Released()
+    out = managed.release_files(ctx, name, [o for o in going if o.kind in ("file", "block")], previous.why)
+    rest = [o for o in going if o.kind not in ("file", "block")]
+    own = getattr(components.get(name), "release", None)
+    if rest and own is not None:
+        more: managed.Released = own(ctx, rest, previous.why)
+        out.steps += more.steps
+        out.notes += more.notes
+    return out
+
+
+def plan(ctx: Context, profile: Profile, names: list[str], previous: Optional[Previous] = None) -> list[ComponentPlan]:
     plans = []
     for name in names:
         try:
-            plans.append(ComponentPlan(name, components.get(name).plan(ctx, profile)))
+            # letting go first: an old setting is unset before the new profile's are written
+            released = release(ctx, profile, name, previous)
+            steps = released.steps + components.get(name).plan(ctx, profile)
+            plans.append(ComponentPlan(name, steps, notes=released.notes))
         except (Failure, UserError, ProcError) as exc:
             plans.append(ComponentPlan(name, error=ctx.tilde(exc)))
     return plans
@@ -108,6 +151,7 @@ def apply(
     plans: list[ComponentPlan],
     writer: files.Writer,
     on_step: Callable[[Step, str], None],
+    previous: Optional[Previous] = None,
 ) -> RunOutcome:
     """Apply each component's steps; a failure stops that component and those needing it only."""
     outcome = RunOutcome()
@@ -131,7 +175,7 @@ def apply(
             outcome.applied.append(step)
             on_step(step, "done")
     touched = {s.component for s in outcome.applied} - set(outcome.failed)
-    for again in plan(ctx, profile, [p.name for p in plans if p.name in touched]):
+    for again in plan(ctx, profile, [p.name for p in plans if p.name in touched], previous):
         if again.error:
             outcome.failed[again.name] = again.error
         outcome.pending += again.steps

@@ -121,6 +121,12 @@ def with_block(text: str, name: str, body: list[str], comment: str = "#", newlin
     return text + block
 
 
+def without_block(text: str, name: str, comment: str = "#") -> str:
+    """The text with our block cut out (unchanged when it has none)."""
+    span = find_block(text, name, comment)
+    return text if span is None else text[: span[0]] + text[span[1] :]
+
+
 def block_body(text: str, name: str, comment: str = "#") -> Optional[list[str]]:
     """The lines between our markers, or None when the block is absent."""
     span = find_block(text, name, comment)
@@ -205,6 +211,7 @@ class Journal:
     files: list[dict[str, Any]] = field(default_factory=list)
     dirs: list[str] = field(default_factory=list)
     installed: list[dict[str, str]] = field(default_factory=list)
+    removed: list[dict[str, str]] = field(default_factory=list)
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     finished: Optional[str] = None
     undone_by: Optional[str] = None
@@ -215,7 +222,7 @@ class Journal:
 
     @property
     def used(self) -> bool:
-        return bool(self.files or self.dirs or self.installed)
+        return bool(self.files or self.dirs or self.installed or self.removed)
 
     def entry(self, path: Path) -> Optional[dict[str, Any]]:
         return next((e for e in self.files if e["path"] == str(path)), None)
@@ -234,6 +241,7 @@ class Journal:
             "files": self.files,
             "dirs": self.dirs,
             "installed": self.installed,
+            "removed": self.removed,
         }
 
     def save(self) -> None:
@@ -266,6 +274,7 @@ def load_journal(folder: Path) -> Journal:
         files=raw.get("files", []),
         dirs=raw.get("dirs", []),
         installed=raw.get("installed", []),
+        removed=raw.get("removed", []),
         started=raw.get("started", ""),
         finished=raw.get("finished"),
         undone_by=raw.get("undone_by"),
@@ -322,6 +331,11 @@ class Writer:
     def installed(self, what: str, remove: str) -> None:
         """Software the run installed: undo lists it with how to remove it, never removes it."""
         self.journal.installed.append({"what": what, "remove": remove})
+        self.journal.save()
+
+    def removed(self, what: str, reinstall: str) -> None:
+        """Software the run uninstalled: undo lists it with how to install it again, never installs."""
+        self.journal.removed.append({"what": what, "reinstall": reinstall})
         self.journal.save()
 
     def _record(

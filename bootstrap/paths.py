@@ -55,6 +55,11 @@ class Paths:
         return self.data / "trust.json"
 
     @property
+    def managed(self) -> Path:
+        """What the last run set up for its profile, so a later run can let go of what is dropped."""
+        return self.state / "managed.json"
+
+    @property
     def commands_done(self) -> Path:
         """Which trusted commands without an `unless` check have run (they run once)."""
         return self.state / "commands-done.json"

@@ -43,17 +43,34 @@ def profile_line(ctx: Context, prepared: Prepared) -> str:
     return f"Profile {prepared.name} ({prepared.how}): {chain}"
 
 
+def switching_line(prepared: Prepared) -> str:
+    old = prepared.previous.ledger.profile if prepared.previous else None
+    if not old or old == prepared.name:
+        return ""
+    return (
+        f"Moving from the {old} profile to {prepared.name}: what only {old} set up is taken away "
+        "(files you changed and software others may use stay, as noted below)."
+    )
+
+
 def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[ComponentPlan], diffs: bool = True) -> int:
     """Print what a run would do; returns the number of pending steps."""
     console.print(profile_line(ctx, prepared), markup=False)
+    moving = switching_line(prepared)
+    if moving:
+        console.print(moving, markup=False)
     pending = 0
     for item in plans:
         if not item.steps and not item.error:
             console.print(f"  ✓ {item.name}: already as the profile says", style="green", markup=False)
+            for note in item.notes:
+                console.print(f"    i {note}", style="cyan", markup=False)
             continue
         console.print(f"  {item.name}", style="bold", markup=False)
         if item.error:
             console.print(f"    ✗ cannot plan: {item.error}", style="red", markup=False)
+        for note in item.notes:
+            console.print(f"    i {note}", style="cyan", markup=False)
         for step in item.steps:
             pending += 1
             console.print(f"    • {step.summary}", markup=False)
@@ -305,6 +322,14 @@ def undo_summary(ctx: Context, console: Console, result: UndoResult) -> None:
         )
         for item in result.target.installed:
             console.print(f"  {item['what']}: {item['remove']}", markup=False)
+    if result.target.removed:
+        console.print(
+            "That run also uninstalled software, which undo does not install again: "
+            "`bootstrap run` installs what your profile lists, or install it yourself:",
+            markup=False,
+        )
+        for item in result.target.removed:
+            console.print(f"  {item['what']}: {item['reinstall']}", markup=False)
     if result.journal is not None:
         console.print(f"Changed your mind? `bootstrap undo {result.journal.id}` redoes it.", markup=False)
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from bootstrap import answers, engine, files, profiles
-from bootstrap.errors import UserError
+from bootstrap import answers, engine, files, managed, profiles
+from bootstrap.errors import Failure, UserError
+from bootstrap.proc import ProcError
 
 if TYPE_CHECKING:
     from bootstrap.answers import Answers, Prompter
@@ -27,6 +28,23 @@ class Prepared:
     answers: dict[str, Any]
     profile: Profile
     selection: engine.Selection
+    previous: Optional[engine.Previous] = None  # what the last run set up, to let go of what this profile drops
+
+    @property
+    def names(self) -> list[str]:
+        """The components to plan: this profile's, and those only the last run's profile had."""
+        return engine.with_releases(self.selection, self.previous)
+
+
+def previous(ctx: Context, name: str) -> Optional[engine.Previous]:
+    ledger = managed.load(ctx.paths.managed)
+    if not ledger.components:
+        return None
+    if ledger.profile and ledger.profile != name:
+        why = f"only the {ledger.profile} profile set it up"
+    else:
+        why = f"the {name} profile no longer asks for it"
+    return engine.Previous(ledger, why)
 
 
 def choose_profile(
@@ -73,7 +91,9 @@ def prepare(
     values = answers.gather(loaded, needed, given, memory, prompter if mode == "run" else None)
     placeholder = (lambda pid: f"<your answer to '{pid}'>") if mode == "plan" else None
     ctx.answers = dict(values)
-    return Prepared(name, how, loaded, values, profiles.render(loaded, values, placeholder), selection)
+    rendered = profiles.render(loaded, values, placeholder)
+    earlier = previous(ctx, name) if mode != "doctor" else None
+    return Prepared(name, how, loaded, values, rendered, selection, earlier)
 
 
 @dataclass
@@ -98,7 +118,7 @@ def run(
 ) -> RunResult:
     """Plan, ask (on a TTY), apply, verify, remember; all under the one-run-at-a-time lock."""
     with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
-        plans = engine.plan(ctx, prepared.profile, prepared.selection.active)
+        plans = engine.plan(ctx, prepared.profile, prepared.names, prepared.previous)
         journal = files.Journal(ctx.paths.runs, "run", command_line(argv), profile=prepared.name)
         writer = files.Writer(journal)
         pending = any(p.steps or p.error for p in plans)
@@ -106,11 +126,36 @@ def run(
         if pending:
             if not confirm(plans):
                 return RunResult(plans, None, None, declined=True)
-            outcome = engine.apply(ctx, prepared.profile, plans, writer, on_step)
+            outcome = engine.apply(ctx, prepared.profile, plans, writer, on_step, prepared.previous)
         text = answers.remembered_text(prepared.name, prepared.answers, list(prepared.loaded.model.prompts))
         writer.write(ctx.paths.remembered, text, 0o600)
+        ledger = owned_now(ctx, prepared, outcome)
+        if ledger.components or prepared.previous is not None:
+            writer.write(ctx.paths.managed, managed.dump(ledger), 0o600)
         journal.finish()
         return RunResult(plans, outcome, journal if journal.used else None, writer.writes)
+
+
+def owned_now(ctx: Context, prepared: Prepared, outcome: Optional[engine.RunOutcome]) -> managed.Ledger:
+    """The ledger after this run: what its profile owns, for the components it could touch.
+
+    A component that did not finish keeps what it owned before as well, so that nothing it
+    may still have set up is forgotten.
+    """
+    old = prepared.previous.ledger if prepared.previous else managed.Ledger()
+    unfinished = set(outcome.failed) | set(outcome.skipped) if outcome else set()
+    kept = dict(old.components)
+    for name in prepared.selection.chosen:
+        try:
+            now = managed.settle(ctx, engine.owned(ctx, prepared.profile, name))
+        except (Failure, UserError, ProcError):
+            unfinished.add(name)  # its plan failed the same way; what it owned before is kept
+            now = []
+        if name in unfinished:
+            targets = {o.target for o in now}
+            now += [o for o in old.components.get(name, []) if o.target not in targets]
+        kept[name] = now
+    return managed.Ledger(prepared.name, {k: v for k, v in kept.items() if v})
 
 
 # --- undo -----------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ def test_an_undefined_variable_names_the_template_and_line(home: Path, tmp_path:
         ".local/state",
         ".local/state/bootstrap",
         ".local/state/bootstrap/run.lock",
+        ".local/state/bootstrap/managed.json",
     } | {k for k in snapshot(home) if k.startswith(".local/state/bootstrap/runs")}
 
 

@@ -10,6 +10,7 @@ cached in /var/cache/bootstrap-tests between runs on one machine.
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import time
 from collections.abc import Iterator
@@ -144,6 +145,58 @@ def services(caches: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         mirror.stop()
 
 
+NOTEBOOK = json.dumps(
+    {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "id": "a1",
+                "metadata": {},
+                "outputs": [{"name": "stdout", "output_type": "stream", "text": ["customer 42\n"]}],
+                "source": ["print('customer', 42)"],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+)
+# JupyterLab started as the user would, answering on loopback, then stopped; its runtime and
+# data files go to /tmp so the home comparison after undo stays exact.
+JUPYTER = """export JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime JUPYTERLAB_WORKSPACES_DIR=/tmp/jupyter-ws
+export JUPYTER_DATA_DIR=/tmp/jupyter-data IPYTHONDIR=/tmp/ipython
+cd /tmp && jupyter-lab --no-browser --port 8899 --ServerApp.token=t >/tmp/jupyter.log 2>&1 &
+server=$!
+for _ in $(seq 90); do
+    if python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:8899/api').read().decode())" 2>/dev/null; then
+        kill $server; wait $server 2>/dev/null; exit 0
+    fi
+    sleep 1
+done
+cat /tmp/jupyter.log; kill $server; exit 1
+"""
+
+
+def _role_promises(machine: Machine, role: str) -> None:
+    """What each role's description promises a new hire, used as they would use it."""
+    if role in ("analyst", "data-scientist"):
+        assert '"version"' in _ok(machine.as_user(JUPYTER), "JupyterLab starting")
+    if role == "analyst":
+        assert "42" in _ok(machine.as_user("duckdb -c 'select 6 * 7 as answer'"), "duckdb")
+    if role == "data-scientist":
+        commit = (
+            "set -e; mkdir /tmp/analysis && cd /tmp/analysis && git init -q && "
+            f"printf '%s' {shlex.quote(NOTEBOOK)} > explore.ipynb && git add explore.ipynb && "
+            "git commit -qm explore && git show HEAD:explore.ipynb"
+        )
+        committed = json.loads(_ok(machine.as_user(commit), "committing a notebook"))
+        assert committed["cells"][0]["outputs"] == [], committed  # nbstripout, as a git filter
+    if role in ("analyst", "data-engineer"):
+        lint = "printf 'SELECT a FROM t\n' > /tmp/q.sql && sqlfluff lint --dialect ansi /tmp/q.sql"
+        _ok(machine.as_user(lint), "sqlfluff")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_first_day_run_on_a_fresh_debian(
     role: str, tmp_path: Path, caches: Path, services: tuple[str, str, Path]
@@ -189,6 +242,7 @@ def test_first_day_run_on_a_fresh_debian(
     assert {"data-dev", "data-sso"} <= set(_ok(machine.as_user("aws configure list-profiles"), "aws").split())
     assert "Terraform v1.0.3" in _ok(machine.as_user("cd /tmp && terraform version"), "terraform")
     _ok(machine.as_user("bash -ic 'complete -p bootstrap' </dev/null"), "bootstrap completion in a new bash")
+    _role_promises(machine, role)
     check = f'test "$WAREHOUSE_PASSWORD" = {CANARY} && echo the script got its password'
     secrets = machine.as_user(f"bootstrap secrets exec -- sh -c '{check}'")
     assert "the script got its password" in _ok(secrets, "secrets exec")

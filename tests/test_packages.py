@@ -267,10 +267,7 @@ def test_nbstripout_installed_for_real_keeps_outputs_out_of_commits(home: Path, 
     result = bootstrap("run", "--yes", "--profile", str(profile_file), "--answers", str(answers), env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (local_bin / "nbstripout").exists()
-    listed = subprocess.run(
-        [Path(VENV_BIN) / "uv", "tool", "list"], capture_output=True, text=True, env={**os.environ, **env}, check=True
-    )
-    assert "nbstripout v0.8.1" in listed.stdout
+    assert "nbstripout v0.8.1" in uv_tools(env)
 
     doctor_out = bootstrap("doctor", "--json", env=env)
     checks = {c["id"]: c for c in json.loads(doctor_out.stdout)["checks"]}
@@ -295,9 +292,37 @@ def test_nbstripout_installed_for_real_keeps_outputs_out_of_commits(home: Path, 
     assert committed["cells"][0]["source"] == NOTEBOOK["cells"][0]["source"]
     assert "secret customer 42" in (repo / "explore.ipynb").read_text()  # the working copy keeps its outputs
 
+    # moving to a profile without nbstripout takes the tool and its git filter away
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("schema: 1\ncomponents:\n  packages: {}\n")
+    moving = bootstrap("plan", "--profile", str(plain), env=env)
+    assert moving.returncode == 0, moving.stdout + moving.stderr
+    assert "tool uninstall nbstripout" in moving.stdout, moving.stdout
+    assert "filter.nbstripout.clean, filter.nbstripout.required" in moving.stdout, moving.stdout
+    moved = bootstrap("run", "--yes", "--profile", str(plain), env=env, timeout=600)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert not (local_bin / "nbstripout").exists()
+    assert "nbstripout" not in uv_tools(env)
+    assert subprocess.run(["git", "config", "--global", "filter.nbstripout.clean"], env=git_env).returncode == 1
+
+    undo = bootstrap("undo", "--yes", env=env)  # the move: files back, the tool listed to install again
+    assert undo.returncode == 0, undo.stdout + undo.stderr
+    assert "nbstripout (uv): uv tool install nbstripout==0.8.1" in undo.stdout
+    assert subprocess.run(["git", "config", "--global", "filter.nbstripout.clean"], env=git_env).returncode == 0
+    again = bootstrap("run", "--yes", env=env, timeout=600)  # the remembered profile installs it again
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "nbstripout v0.8.1" in uv_tools(env)
+
     undo = bootstrap("undo", "--yes", env=env)
     assert "uv tool uninstall nbstripout" in undo.stdout  # listed, never removed
     assert (local_bin / "nbstripout").exists()
+
+
+def uv_tools(env: dict[str, str]) -> str:
+    listed = subprocess.run(
+        [Path(VENV_BIN) / "uv", "tool", "list"], capture_output=True, text=True, env={**os.environ, **env}, check=True
+    )
+    return listed.stdout
 
 
 # --- real apt, as root ----------------------------------------------------------------------

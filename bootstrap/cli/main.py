@@ -71,7 +71,11 @@ def run(
     only: Optional[str] = OnlyOpt,
     skip: Optional[str] = SkipOpt,
 ) -> None:
-    """Set up this computer as the profile says (the first-day run). Safe to repeat."""
+    """Set up this computer as the profile says (the first-day run). Safe to repeat.
+
+    With another --profile than last time, what only the old profile set up is taken away
+    (shown first; `bootstrap undo` puts it back).
+    """
     from bootstrap import render, runs
     from bootstrap.prompts import TerminalPrompter
 
@@ -111,7 +115,7 @@ def plan(
     try:
         ctx = context()
         prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, mode="plan")
-        plans = engine.plan(ctx, prepared.profile, prepared.selection.active)
+        plans = engine.plan(ctx, prepared.profile, prepared.names, prepared.previous)
     except UserError as exc:
         if detailed_exitcode:  # terraform's convention: 2 means "changes pending", so errors are 1
             _fail(str(exc), 1)

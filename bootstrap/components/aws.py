@@ -18,6 +18,7 @@ from bootstrap import awsconfig, awsgraph, awsidentity, awssso, files, paths, sy
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok, once
+from bootstrap.managed import Owned, Released
 from bootstrap.schema import Aws, Profile
 from bootstrap.steps import Applier, FileChange, Step
 
@@ -272,6 +273,33 @@ def _verify_identities(ctx: Context, profiles: list[str]) -> None:
     failed = [f"{p}: {a.message}" for p, a in answers.items() if isinstance(a, awsidentity.Problem)]
     if failed:
         raise Failure("signed in, but these profiles still do not work: " + "; ".join(failed))
+
+
+# --- what the profile owns (for letting go when it no longer has AWS profiles) --------------
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    """Our sections carry a marker in the file, so one entry stands for all of them."""
+    spec = profile.components.aws
+    if spec is None or not (spec.profiles or spec.sso_sessions):
+        return []
+    return [Owned("sections", str(paths.aws_config_file(ctx.home, ctx.env)))]
+
+
+def release(ctx: Context, items: list[Owned], why: str) -> Released:
+    steps = []
+    for item in (o for o in items if o.kind == "sections"):
+        path = Path(item.target)
+        before = files.read(files.real_target(path))
+        if before is None:
+            continue
+        after_text, edit = awsconfig.edited(files.decode(before), Aws())
+        if edit.removed:
+            # a file that held only our sections was ours: it goes with them
+            change = FileChange(path, before, files.encode(after_text) if after_text.strip() else None)
+            summary = f"In {ctx.tilde(path)}: remove {', '.join(edit.removed)} ({why})"
+            steps.append(Step(NAME, summary, changes=(change,)))
+    return Released(steps)
 
 
 # --- doctor ---------------------------------------------------------------------------------

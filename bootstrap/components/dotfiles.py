@@ -23,6 +23,7 @@ from bootstrap import conditions, files
 from bootstrap.context import Context
 from bootstrap.errors import UserError
 from bootstrap.findings import Check, Outcome, ok
+from bootstrap.managed import Owned
 from bootstrap.paths import builtin_dotfiles
 from bootstrap.schema import Dotfile, Profile
 from bootstrap.steps import Applier, FileChange, Step
@@ -225,6 +226,22 @@ def _block_step(ctx: Context, item: Rendered, target: Path, before: Optional[byt
         later="the block is placed after the rest of the run has written to this file",
         apply=write,
     )
+
+
+# --- what the profile owns (for letting go when it drops a file) -----------------------------
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    items = [item for item in rendered(ctx, profile) if item.content]
+    git_excludes = _git_excludes(ctx, profile) if items else None
+    out = []
+    for item in items:
+        current = files.read(files.real_target(item.target))
+        if shares_target(item, current, git_excludes):
+            out.append(Owned("block", str(item.target), block_name(item.entry)))
+        else:
+            out.append(Owned("file", str(item.target)))
+    return out
 
 
 # --- doctor ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -17,6 +18,7 @@ from bootstrap import files, syspkg
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok, once
+from bootstrap.managed import Owned, Released
 from bootstrap.profiles import ANSWER
 from bootstrap.schema import Git, GitHost, Profile
 from bootstrap.steps import Applier, FileChange, Step
@@ -136,8 +138,8 @@ def ignore_block(spec: Git) -> list[str]:
 BOM = b"\xef\xbb\xbf"
 
 
-def edited_config(ctx: Context, path: Path, before: Optional[bytes], changes: dict[str, str]) -> bytes:
-    """The config file after `git config` set each change, computed on a copy.
+def edited_config(ctx: Context, path: Path, before: Optional[bytes], changes: Mapping[str, Optional[str]]) -> bytes:
+    """The config file after `git config` set (or, for None, unset) each change, computed on a copy.
 
     git (2.39) writes a new section in front of a byte-order mark when the file holds nothing
     else, and then cannot read its own file: git gets the file without the mark, and the mark
@@ -149,7 +151,8 @@ def edited_config(ctx: Context, path: Path, before: Optional[bytes], changes: di
         copy = Path(tmp) / "config"
         copy.write_bytes(original[len(bom) :])
         for key, value in changes.items():
-            result = ctx.runner.run(["git", "config", "--file", copy, "--replace-all", key, value], timeout=10)
+            edit = ["--unset-all", key] if value is None else ["--replace-all", key, value]
+            result = ctx.runner.run(["git", "config", "--file", copy, *edit], timeout=10)
             if not result.ok:
                 raise Failure(f"git could not set {key} in {ctx.tilde(path)} ({result.stderr.strip()})")
         copy.write_bytes(bom + copy.read_bytes())
@@ -345,6 +348,53 @@ def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
 
 def _dotted(version: tuple[int, ...]) -> str:
     return ".".join(str(p) for p in version)
+
+
+# --- what the profile owns (for letting go when it no longer asks for it) -------------------
+
+# the person's identity, answered by them: a profile that drops git does not take it away
+IDENTITY = ("user.name", "user.email")
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    from bootstrap import sshkeys
+
+    spec = profile.components.git
+    if spec is None or installed_version(ctx) is None:
+        return []
+    out = [
+        Owned("setting", normalize_key(key), value)
+        for key, value in wanted_settings(spec).items()
+        if normalize_key(key) not in IDENTITY
+    ]
+    if spec.ignore:
+        path = global_config(ctx)
+        current = read_file_values(ctx, path, files.read(files.real_target(path)))
+        out.append(Owned("block", str(excludes_file(ctx, current)), BLOCK))
+    if spec.hosts:
+        out.append(Owned("block", str(ctx.paths.ssh_config), sshkeys.BLOCK))
+    return out
+
+
+def release(ctx: Context, items: list[Owned], why: str) -> Released:
+    """Unset the settings we made that still hold our value; one changed since stays."""
+    settings = [o for o in items if o.kind == "setting"]
+    if not settings or installed_version(ctx) is None:
+        return Released()
+    path = global_config(ctx)
+    before = files.read(files.real_target(path))
+    current = read_file_values(ctx, path, before)
+    ours: dict[str, Optional[str]] = {o.target: None for o in settings if same_value(current.get(o.target), o.value)}
+    notes = [
+        f"{o.target} in {ctx.tilde(path)} stays: it was changed after bootstrap set it ({why})"
+        for o in settings
+        if o.target in current and o.target not in ours
+    ]
+    if not ours:
+        return Released(notes=notes)
+    after = edited_config(ctx, path, before, ours)
+    summary = f"Unset {', '.join(ours)} in {ctx.tilde(path)} ({why})"
+    return Released([Step(NAME, summary, changes=(FileChange(path, before, after),))], notes)
 
 
 # --- doctor ---------------------------------------------------------------------------------

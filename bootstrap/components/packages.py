@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from bootstrap import conditions, syspkg, versions
+from bootstrap import conditions, files, syspkg, versions
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok, once
+from bootstrap.managed import Owned, Released
 from bootstrap.schema import Package, Packages, Profile
 from bootstrap.steps import Applier, Step
 
@@ -285,6 +286,68 @@ def _tool_step(
         installs=(f"{item.native} ({installer})", remove),
         later=f"the tool's program goes into {ctx.tilde(_bin_dir(ctx))}",
     )
+
+
+# --- what the profile owns (for letting go when it no longer lists a package) --------------
+
+
+def installed_by_us(ctx: Context) -> dict[str, str]:
+    """Software recorded by runs not undone: what -> how to remove it."""
+    return {
+        item["what"]: item["remove"]
+        for journal in files.list_journals(ctx.paths.runs)
+        if journal.undone_by is None
+        for item in journal.installed
+    }
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    """Only what bootstrap itself installed: a tool the person had before is never ours to remove."""
+    spec = profile.components.packages
+    if spec is None:
+        return []
+    ours = installed_by_us(ctx)
+    out = [
+        Owned("tool", item.native, installer)
+        for item in tools_wanted(spec, profile)
+        for installer in ("uv", "pipx")
+        if f"{item.native} ({installer})" in ours
+    ]
+    out += [Owned("package", w.native, ours[w.native]) for w in system_wanted(ctx, spec, profile) if w.native in ours]
+    return out
+
+
+def _record_removal(what: str, reinstall: str) -> Callable[[Applier], None]:
+    return lambda applier: applier.writer.removed(what, reinstall)
+
+
+def release(ctx: Context, items: list[Owned], why: str) -> Released:
+    """Python tools bootstrap installed are uninstalled (they are this person's alone); system
+    packages stay, with the command that removes them: other programs and people may use them."""
+    out = Released()
+    tools = [o for o in items if o.kind == "tool"]
+    present = tool_state(ctx, [Wanted(o.target, o.target, None, None) for o in tools]) if tools else {}
+    for item in tools:
+        found = present[item.target]
+        program = find_program(ctx, item.value)
+        if found.how != item.value or program is None:
+            continue
+        argv = (
+            (program, "tool", "uninstall", item.target) if item.value == "uv" else (program, "uninstall", item.target)
+        )
+        again = versions.requirement(item.target, f"=={found.version}" if found.version else None)
+        reinstall = f"uv tool install {again}" if item.value == "uv" else f"pipx install {again}"
+        out.steps.append(
+            Step(
+                NAME,
+                f"Uninstall {item.target} ({item.value}; {why})",
+                commands=(argv,),
+                apply=_record_removal(f"{item.target} ({item.value})", reinstall),
+            )
+        )
+    for item in (o for o in items if o.kind == "package"):
+        out.notes.append(f"{item.target} stays installed: other programs may use it ({why}); `{item.value}` removes it")
+    return out
 
 
 # --- doctor ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from bootstrap import completions, files, shellinit, shellpath
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok, once
+from bootstrap.managed import Owned
 from bootstrap.schema import Profile, Shell
 from bootstrap.shellinit import Setup
 from bootstrap.steps import Applier, FileChange, Step
@@ -219,17 +220,12 @@ def wanted_files(ctx: Context, profile: Profile, spec: Shell, names: list[str]) 
 # --- rc files -------------------------------------------------------------------------------
 
 
-def _drop_block(text: str, name: str) -> str:
-    span = files.find_block(text, name)
-    return text if span is None else text[: span[0]] + text[span[1] :]
-
-
 def rc_after(text: str, line: str, legacy: bool) -> str:
     """The rc text with our one-line block (and without the old PATH block in a login file)."""
     if legacy:
         # old PATH lines edited by hand are the person's now; they only repeat what env.sh does
         with contextlib.suppress(files.DamagedBlock):
-            text = _drop_block(text, LEGACY_BLOCK)
+            text = files.without_block(text, LEGACY_BLOCK)
     return files.with_block(text, BLOCK, [line], newline="\n")
 
 
@@ -318,7 +314,7 @@ def legacy_steps(ctx: Context, rcs: list[RcFile], fish: bool) -> list[Step]:
         if before is None:
             continue
         try:
-            after = _drop_block(files.decode(before), LEGACY_BLOCK)
+            after = files.without_block(files.decode(before), LEGACY_BLOCK)
         except files.DamagedBlock:
             continue  # not ours to guess at; it only puts ~/.local/bin on PATH once more
         if files.encode(after) != before:
@@ -367,6 +363,23 @@ def _describe(s: Setup, names: list[str]) -> str:
     if s.prompt:
         parts.append("prompt")
     return f"{', '.join(parts)}; for {', '.join(names)}"
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    """The completion scripts the tools printed for us: a tool the profile drops takes its
+    script along. The rest of the set-up stays with any profile: it puts bootstrap on PATH."""
+    spec = profile.components.shell
+    if spec is None:
+        return []
+    names = shells(ctx, spec)
+    s = setup(ctx, profile, spec)
+    return [
+        Owned("file", str(s.completion(shell, tool.name)))
+        for tool in s.tools
+        if tool.generate
+        for shell in names
+        if tool.generate.get(shell)
+    ]
 
 
 def path_steps(ctx: Context) -> list[Step]:

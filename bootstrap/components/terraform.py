@@ -19,6 +19,7 @@ from bootstrap import releases
 from bootstrap.context import Context
 from bootstrap.errors import Failure, UserError
 from bootstrap.findings import Check, Outcome, ok
+from bootstrap.managed import Owned, Released
 from bootstrap.schema import Profile, Terraform
 from bootstrap.steps import Applier, FileChange, Step
 from bootstrap.tfconstraints import ConstraintError, Version, parse, try_version
@@ -312,6 +313,29 @@ def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
         f"Install Terraform {spec}{where} ({check})",
         later="" if exact else f"'{spec}' is resolved to the newest matching release when the run starts",
         apply=apply,
+    )
+
+
+# --- what the profile owns (for letting go when it no longer has Terraform) -----------------
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    if profile.components.terraform is None:
+        return []
+    return [Owned("file", str(shim_path(ctx))), Owned("versions", str(ctx.paths.terraform_versions))]
+
+
+def release(ctx: Context, items: list[Owned], why: str) -> Released:
+    """The shim goes with the profile (a file); installed versions are only listed: projects
+    pinned to them may still be built, and removing 80 MB is the person's call."""
+    if not any(o.kind == "versions" for o in items):
+        return Released()
+    return Released(
+        notes=[
+            f"Terraform {version} stays installed in {ctx.tilde(ctx.paths.terraform_versions)} ({why}); "
+            f"`bootstrap terraform uninstall {version}` removes it"
+            for version in installed(ctx)
+        ]
     )
 
 
