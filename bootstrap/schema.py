@@ -347,6 +347,7 @@ class Dotfile(Strict):
     when: Optional[str] = Field(
         default=None, description='Write it only when this is true, e.g. "{{ answers.with_r }}"'
     )
+    executable: bool = Field(default=False, description="Make the file a program that runs (a git hook, a script)")
 
 
 class Command(Strict):
