@@ -11,9 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
+from bootstrap import answers, awsconfig, conditions
+from bootstrap.schema import Aws, AwsProfile, Profile, Prompt, SsoSession
 from tests.conftest import bootstrap
 from tests.support.aws import aws_v2, run_aws
+from tests.test_aws_config import messy_config
 
 SIGN_IN = (
     "name: Ada Lovelace\nemail: ada@example.com\n"
@@ -33,7 +37,7 @@ def aws_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return v2
 
 
-def answers(tmp_path: Path, text: str) -> str:
+def answers_file(tmp_path: Path, text: str) -> str:
     path = tmp_path / "answers.yaml"
     path.write_text(text)
     return str(path)
@@ -48,7 +52,7 @@ def doctor(*args: str) -> tuple[int, dict[str, dict[str, str]]]:
 def test_an_analyst_who_answers_gets_a_read_only_default_profile_the_cli_reads(
     home: Path, tmp_path: Path, aws_on_path: str
 ) -> None:
-    run = bootstrap("run", "--yes", "--profile", "analyst", "--answers", answers(tmp_path, SIGN_IN), *ONLY_AWS)
+    run = bootstrap("run", "--yes", "--profile", "analyst", "--answers", answers_file(tmp_path, SIGN_IN), *ONLY_AWS)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "add [sso-session company], [profile company-readonly], [default]" in run.stdout
 
@@ -95,7 +99,7 @@ def test_a_data_engineer_gets_a_developer_profile_that_team_role_chains_start_fr
     )
     assert bootstrap("profile", "validate", str(team)).returncode == 0
     text = "name: Ada\nemail: ada@example.com\naws_account_id: '111122223333'\n"
-    run = bootstrap("run", "--yes", "--profile", str(team), "--answers", answers(tmp_path, text), *ONLY_AWS)
+    run = bootstrap("run", "--yes", "--profile", str(team), "--answers", answers_file(tmp_path, text), *ONLY_AWS)
     assert run.returncode == 0, run.stdout + run.stderr
     get = run_aws(aws_on_path, "configure", "get", "sso_role_name", "--profile", "company-dev")
     assert get.stdout.strip() == "PowerUserAccess"
@@ -115,7 +119,7 @@ def test_a_data_engineer_gets_a_developer_profile_that_team_role_chains_start_fr
 @pytest.mark.parametrize("role", ["analyst", "data-engineer"])
 def test_empty_answers_write_nothing_and_doctor_stays_green(home: Path, tmp_path: Path, role: str) -> None:
     text = "name: Ada\nemail: ada@example.com\naws_start_url: ''\naws_account_id:\n"
-    run = bootstrap("run", "--yes", "--profile", role, "--answers", answers(tmp_path, text), *ONLY_AWS)
+    run = bootstrap("run", "--yes", "--profile", role, "--answers", answers_file(tmp_path, text), *ONLY_AWS)
     assert run.returncode == 0, run.stdout + run.stderr
     assert not (home / ".aws").exists()
     code, checks = doctor()
@@ -171,7 +175,7 @@ def test_a_users_own_default_profile_is_never_replaced(home: Path, tmp_path: Pat
     config.parent.mkdir()
     mine = b"[default]\nregion = eu-west-2\noutput = json\n"
     config.write_bytes(mine)
-    run = bootstrap("run", "--yes", "--profile", "analyst", "--answers", answers(tmp_path, SIGN_IN), *ONLY_AWS)
+    run = bootstrap("run", "--yes", "--profile", "analyst", "--answers", answers_file(tmp_path, SIGN_IN), *ONLY_AWS)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "[default]" not in run.stdout
     written = config.read_bytes()
@@ -184,3 +188,76 @@ def test_a_users_own_default_profile_is_never_replaced(home: Path, tmp_path: Pat
     undo = bootstrap("undo", "--yes")
     assert undo.returncode == 0, undo.stderr
     assert config.read_bytes() == mine
+
+
+@pytest.mark.slow
+def test_on_a_terminal_enter_skips_the_aws_questions(home: Path) -> None:
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", "LINES": "40"}
+    argv = ["-m", "bootstrap", "run", "--profile", "analyst", "--only", "aws"]
+    child = pexpect.spawn(sys.executable, argv, env=env, encoding="utf-8", timeout=60, dimensions=(40, 200))
+    try:
+        child.expect("AWS sign-in page")
+        child.send("acme.example\r")
+        child.expect("does not look right")  # checked while typing, with what a right answer looks like
+        child.expect("web address like https://")
+        child.send("\x7f" * len("acme.example") + "\r")  # empty: skip
+        for question in ("region of that sign-in page", "12-digit number", "read-only access"):
+            child.expect(question)
+            child.send("\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, child.before
+    assert not (home / ".aws").exists()
+    remembered = (home / ".config" / "bootstrap" / "answers.yaml").read_text()
+    assert "aws_start_url: ''" in remembered
+
+
+# --- [default] over messy files, and the rules behind the questions ----------------------------
+
+DEFAULTING = Aws(
+    sso_sessions={"company": SsoSession(start_url="https://acme.awsapps.com/start", region="eu-west-1")},
+    profiles={"company-readonly": AwsProfile(sso_session="company", account_id="111122223333", role_name="R")},
+    default_profile="company-readonly",
+)
+
+
+@given(messy_config())
+@settings(max_examples=200, deadline=None)
+def test_default_is_written_only_where_the_user_has_none_and_taken_back_byte_for_byte(
+    case: tuple[bytes, list[str]],
+) -> None:
+    text = case[0].decode()
+    written, edit = awsconfig.edited(text, DEFAULTING)
+    users = awsconfig.parse(text).profiles.get("default")
+    assert written.startswith(text)  # every byte of theirs, their own [default] included, stays
+    assert ("[default]" in edit.added) == (users is None)
+    assert awsconfig.edited(written, DEFAULTING)[0] == written
+    removed, _ = awsconfig.edited(written, Aws())
+    assert removed.rstrip("\r\n") == text.rstrip("\r\n")
+
+
+def test_when_holds_for_any_answer_but_empty_or_no() -> None:
+    profile = Profile(
+        prompts=[Prompt(id="url", message="m", default=""), Prompt(id="yes", message="m", default=True, type="confirm")]
+    )
+    for text in ("https://acme.awsapps.com/start", "true", "yes", "ReadOnlyAccess"):
+        assert conditions.holds(text, profile), text
+    for text in ("", "  ", "false", "No", "off", "0"):
+        assert not conditions.holds(text, profile), text
+    assert not conditions.holds("{{ answers.url }}", profile)  # not answered yet: the default decides
+    assert conditions.holds("<your answer to 'yes'>", profile)
+    assert conditions.holds(None, profile)
+
+
+def test_an_optional_question_takes_an_empty_answer_and_a_hint_says_what_fits() -> None:
+    optional = Prompt(id="url", message="m", default="", pattern="https://.+", hint="it should be a web address")
+    assert answers.problem(optional, "") is None and answers.problem(optional, None) is None
+    assert answers.problem(optional, "ftp://x") == "does not look right ('ftp://x'): it should be a web address"
+    required = Prompt(id="name", message="m", pattern=".+")
+    assert answers.problem(required, "") == "should not be empty"
+    assert answers.problem(required, None) is not None
