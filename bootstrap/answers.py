@@ -61,9 +61,16 @@ def remembered(paths: Paths, shown: str) -> Answers:
     return read(paths.remembered, shown)
 
 
+def optional(prompt: Prompt) -> bool:
+    """A text question whose default is empty: leaving it empty skips what it is used for."""
+    return prompt.type == "text" and prompt.default == ""
+
+
 def problem(prompt: Prompt, value: Any) -> Optional[str]:
     """Why value cannot answer prompt, or None when it can."""
     if value is None:
+        if optional(prompt):
+            return None
         return "is empty; write the answer after the colon, or leave the line out"
     if prompt.type == "confirm":
         return None if isinstance(value, bool) else "should be true or false"
@@ -73,14 +80,16 @@ def problem(prompt: Prompt, value: Any) -> Optional[str]:
     if prompt.type == "select" and text not in (prompt.choices or []):
         return f"should be one of {', '.join(prompt.choices or [])}"
     if not text.strip():
-        return "should not be empty"
+        return None if optional(prompt) else "should not be empty"
     if prompt.pattern and not re.fullmatch(prompt.pattern, text):
         shown = "" if prompt.type == "password" else f" ('{text}')"  # never echo a password
-        return f"does not look right{shown}: it should match {prompt.pattern}"
+        return f"does not look right{shown}: {prompt.hint or f'it should match {prompt.pattern}'}"
     return None
 
 
 def _plain(prompt: Prompt, value: Any) -> Any:
+    if value is None or (optional(prompt) and not str(value).strip()):
+        return ""
     return value if prompt.type == "confirm" else str(value)
 
 

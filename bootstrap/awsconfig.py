@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 from bootstrap.schema import Aws, AwsProfile, SsoSession
 
@@ -150,15 +151,31 @@ def spec_settings(spec: Aws) -> tuple[dict[str, dict[str, str]], dict[str, dict[
     return profiles, sessions
 
 
-def wanted_sections(spec: Aws) -> dict[tuple[str, str], list[str]]:
-    """Every section the team's profile asks for: (kind, name) -> its lines, header first."""
+def wanted_sections(spec: Aws, config: Optional[ConfigFile] = None) -> dict[tuple[str, str], list[str]]:
+    """Every section the team's profile asks for: (kind, name) -> its lines, header first.
+
+    `default_profile` is copied into [default] (what `aws` uses without --profile), but never
+    over a [default] of the user's own in config: that one stays, and doctor says so."""
     wanted: dict[tuple[str, str], list[str]] = {}
     for name, session in spec.sso_sessions.items():
         wanted[("sso-session", name)] = [f"[sso-session {name}]", MARKER, *session_lines(session)]
     for name, profile in spec.profiles.items():
         header = "[default]" if name == "default" else f"[profile {name}]"
         wanted[("profile", name)] = [header, MARKER, *profile_lines(profile)]
+    if spec.default_profile in spec.profiles and not users_default(config):
+        lines = profile_lines(spec.profiles[spec.default_profile])
+        wanted[("profile", "default")] = [
+            "[default]",
+            MARKER,
+            f"# the same as [profile {spec.default_profile}]",
+            *lines,
+        ]
     return wanted
+
+
+def users_default(config: Optional[ConfigFile]) -> bool:
+    """Whether the file has a [default] profile that the user wrote (not one of ours)."""
+    return config is not None and any(s.key == ("profile", "default") and not s.owned for s in config.sections)
 
 
 def _owned_end(text: str, section: Section) -> int:
@@ -202,7 +219,7 @@ def edited(text: str, spec: Aws) -> tuple[str, Edit]:
 
     nl = newline_of(text) if text else "\n"
     config = parse(text)
-    wanted = wanted_sections(spec)
+    wanted = wanted_sections(spec, config)
     replacements: list[tuple[int, int, str]] = []
     added: list[str] = []
     updated: list[str] = []

@@ -231,8 +231,6 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         got = "" if secret else f", got {_describe_value(value)}"
         return f"{dotted} should be one of {expected}{got}"
     if kind == "string_pattern_mismatch":
-        if loc[-1:] == ("account_id",):
-            return f"{dotted} should be a 12-digit AWS account number in quotes, got {_describe_value(value)}"
         return f"{dotted}: {_describe_value(value)} does not have the expected form ({error['ctx']['pattern']})"
     message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     return f"{dotted}: {message}"
@@ -553,8 +551,11 @@ def render(loaded: Loaded, answers: dict[str, Any], placeholder: Optional[Callab
     """The profile with every `{{ answers.id }}` replaced by its answer.
 
     An unanswered question becomes placeholder(id) (plan shows it), or stays as written
-    (doctor then leaves that value out of its comparisons).
+    (doctor then leaves that value out of its comparisons). An answer that does not fit where
+    it goes (an AWS account number that is not one) is a UserError naming the answer.
     """
+    from pydantic import ValidationError
+
     from bootstrap.schema import Profile
 
     def one(match: re.Match[str]) -> str:
@@ -574,7 +575,32 @@ def render(loaded: Loaded, answers: dict[str, Any], placeholder: Optional[Callab
 
     data = dict(loaded.data)
     data["components"] = fill(data.get("components") or {})
-    return Profile.model_validate(data)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        used: list[str] = []
+        for error in exc.errors(include_url=False):
+            loc = _key_named(dict(error), _data_loc(tuple(error["loc"]), data))
+            used += [pid for _, text in _strings(_at(loaded.data, loc)) for pid in ANSWER.findall(text)]
+        lines = describe_errors(exc, data, loaded.where)
+        if not used:
+            raise ProfileErrors(lines) from None
+        named = ", ".join(f"'{pid}'" for pid in dict.fromkeys(used))
+        what = lines[0].split(": ", 1)[-1]
+        raise UserError(
+            f"the answer to {named} does not fit: {what}; answer again (--answers FILE, or in a terminal)"
+        ) from None
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        inside = (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        )
+        if not inside:
+            return None
+        data = data[part]
+    return data
 
 
 def _as_text(value: Any) -> str:

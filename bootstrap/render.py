@@ -360,11 +360,17 @@ def _answer_text(value: Any) -> str:
     return ("yes" if value else "no") if isinstance(value, bool) else str(value)
 
 
-def _condition(when: Optional[str]) -> str:
+def _condition(when: Optional[str], confirms: Optional[set[str]] = None) -> str:
     match = re.fullmatch(r"\{\{\s*answers\.(\w+)\s*\}\}", when or "")
     if match:
+        if confirms is not None and match.group(1) not in confirms:
+            return f" (if you answer '{match.group(1)}')"
         return f" (if you answer yes to '{match.group(1)}')"
     return f" (when: {when})" if when else ""
+
+
+def _answered(value: str) -> str:
+    return re.sub(r"\{\{\s*answers\.(\w+)\s*\}\}", r"your answer to '\1'", value)
 
 
 def component_lines(model: Any) -> list[tuple[str, list[str]]]:
@@ -400,8 +406,15 @@ def component_lines(model: Any) -> list[tuple[str, list[str]]]:
     if comps.aws is not None:
         aws = comps.aws
         lines = [f"AWS CLI {aws.min_version} or newer"] if aws.min_version else []
-        lines += [f"sign-in {name} ({s.start_url})" for name, s in aws.sso_sessions.items()]
-        lines += [f"profile {name}" for name in aws.profiles]
+        confirms = {p.id for p in model.prompts if p.type == "confirm"}
+        lines += [
+            f"sign-in {name} ({_answered(s.start_url)}){_condition(s.when, confirms)}"
+            for name, s in aws.sso_sessions.items()
+        ]
+        for name, profile in aws.profiles.items():
+            role = f", as {_answered(profile.role_name)}" if profile.role_name else ""
+            default = ", used by `aws` without --profile" if name == aws.default_profile else ""
+            lines.append(f"profile {name}{role}{default}{_condition(profile.when, confirms)}")
         out.append((heading("aws"), lines))
     if comps.terraform is not None:
         version = comps.terraform.version

@@ -31,6 +31,9 @@ class Prompt(Strict):
     default: Optional[Union[str, bool]] = None
     choices: Optional[list[str]] = Field(default=None, description="The options of a select")
     pattern: Optional[str] = Field(default=None, description="A regular expression the answer must match")
+    hint: Optional[str] = Field(
+        default=None, description="What a right answer looks like, said when an answer does not match `pattern`"
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -113,16 +116,61 @@ class Git(Strict):
         return value
 
 
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+AWS_ACCOUNT = re.compile(r"^\d{12}$")
+WHEN_DESCRIPTION = 'Write it only when this is true, e.g. "{{ answers.aws_start_url }}" (answered)'
+
+
+def _filled(value: str, rule: re.Pattern[str]) -> bool:
+    """The value fits the rule, is an answer not given yet (checked once it is), or is empty
+    (an optional answer left empty: _no_empty_values decides whether that is allowed)."""
+    from bootstrap.conditions import unanswered
+
+    return bool(rule.match(value)) or unanswered(value) or value == ""
+
+
+def _no_empty_values(model: BaseModel, when: Optional[str]) -> None:
+    """An empty value (an optional question left empty) is fine only in a section left out by
+    its `when`; a section that is written needs every value it names."""
+    from bootstrap.conditions import FALSE, unanswered
+
+    if when is not None and (unanswered(when) or when.strip().lower() in FALSE):
+        return
+    for key, value in model:
+        if value == "":
+            raise ValueError(f"{key} is empty, and this AWS section needs it (it is written: its `when` holds)")
+
+
 class SsoSession(Strict):
-    start_url: str
-    region: str
+    start_url: str = Field(description="The IAM Identity Center start URL, https://....awsapps.com/start")
+    region: str = Field(description="The region IAM Identity Center runs in, e.g. eu-west-1")
     registration_scopes: Optional[str] = None
+    when: Optional[str] = Field(default=None, description=WHEN_DESCRIPTION)
+
+    @field_validator("start_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not _filled(value, re.compile(r"^https://[^/\s]+\.[^/\s]+(/\S*)?$")):
+            raise ValueError(f"'{value}' should be a web address such as https://yourcompany.awsapps.com/start")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not _filled(value, AWS_REGION):
+            raise ValueError(f"'{value}' should be an AWS region name such as eu-west-1 or us-east-1")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> SsoSession:
+        _no_empty_values(self, self.when)
+        return self
 
 
 class AwsProfile(Strict):
     sso_session: Optional[str] = None
-    account_id: Optional[str] = Field(default=None, pattern=r"^\d{12}$")
-    role_name: Optional[str] = None
+    account_id: Optional[str] = Field(default=None, description="12 digits, in quotes")
+    role_name: Optional[str] = Field(default=None, description="The permission set, e.g. ReadOnlyAccess")
     role_arn: Optional[str] = None
     source_profile: Optional[str] = None
     credential_source: Optional[Literal["Environment", "Ec2InstanceMetadata", "EcsContainer"]] = None
@@ -132,12 +180,45 @@ class AwsProfile(Strict):
     role_session_name: Optional[str] = None
     region: Optional[str] = None
     output: Optional[str] = None
+    when: Optional[str] = Field(default=None, description=WHEN_DESCRIPTION)
+
+    @field_validator("account_id")
+    @classmethod
+    def _account(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _filled(value, AWS_ACCOUNT):
+            raise ValueError(f"'{value}' should be a 12-digit AWS account number, in quotes")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _filled(value, AWS_REGION):
+            raise ValueError(f"'{value}' should be an AWS region name such as eu-west-1 or us-east-1")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> AwsProfile:
+        _no_empty_values(self, self.when)
+        return self
 
 
 class Aws(Strict):
     min_version: Optional[str] = None
     sso_sessions: dict[str, SsoSession] = Field(default_factory=dict)
     profiles: dict[str, AwsProfile] = Field(default_factory=dict)
+    default_profile: Optional[str] = Field(
+        default=None,
+        description="A profile that `aws` uses without --profile: copied into [default], unless you have a [default] of your own",
+    )
+
+    @model_validator(mode="after")
+    def _default_is_a_profile(self) -> Aws:
+        if self.default_profile is not None and self.default_profile not in self.profiles:
+            known = ", ".join(self.profiles) or "none"
+            raise ValueError(f"default_profile '{self.default_profile}' is not one of its profiles ({known})")
+        if self.default_profile is not None and "default" in self.profiles:
+            raise ValueError("default_profile cannot be used together with a profile named default")
+        return self
 
 
 class Terraform(Strict):
@@ -266,6 +347,7 @@ class Dotfile(Strict):
     when: Optional[str] = Field(
         default=None, description='Write it only when this is true, e.g. "{{ answers.with_r }}"'
     )
+    executable: bool = Field(default=False, description="Make the file a program that runs (a git hook, a script)")
 
 
 class Command(Strict):

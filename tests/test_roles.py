@@ -11,11 +11,14 @@ from bootstrap import engine, profiles
 from bootstrap.components import dotfiles, packages
 from bootstrap.paths import builtin_dotfiles, builtin_profiles, user_paths
 from bootstrap.schema import Package
+from bootstrap.steps import Step
 from tests.conftest import bootstrap, need
 from tests.support.packages import DEBIAN, MACOS, context, homebrew
 
 ROLES = ["base", "analyst", "data-scientist", "data-engineer"]
 ANSWERS = "name: Ada Lovelace\nemail: ada@example.com\n"
+# the optional AWS sign-in questions, answered, so that the AWS sections show too
+AWS_SIGN_IN = {"aws_start_url": "https://acme.awsapps.com/start", "aws_account_id": "111122223333"}
 TEMPLATES = sorted(p.name for p in builtin_dotfiles().iterdir() if p.name != "README.md")
 
 
@@ -29,6 +32,8 @@ def every_yes(role: str) -> dict[str, object]:
     for prompt in loaded(role).model.prompts:
         if prompt.type == "confirm":
             values[prompt.id] = True
+        elif prompt.id in AWS_SIGN_IN:
+            values[prompt.id] = AWS_SIGN_IN[prompt.id]
     return values
 
 
@@ -103,6 +108,7 @@ def test_every_role_plans_on_a_fake_macos(home: Path, tmp_path: Path, role: str)
         assert any(tool in " ".join(c) for c in commands), tool
     written = {str(ch.path) for s in steps["dotfiles"] for ch in s.changes}
     assert str(home / ".editorconfig") in written
+    _aws_sign_in_planned(role, steps["aws"])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -123,6 +129,16 @@ def test_every_role_plans_on_a_fake_debian_as_a_user(home: Path, tmp_path: Path,
         assert all(c[0] == "sudo" for c in commands if "apt-get" in c)
     plans = engine.plan(ctx, profile, engine.select(profile, None, None).active)
     assert [p.error for p in plans] == [None] * len(plans), plans
+    _aws_sign_in_planned(role, {p.name: p.steps for p in plans}["aws"])
+
+
+def _aws_sign_in_planned(role: str, steps: list[Step]) -> None:
+    """Roles that ask for the AWS sign-in write it into ~/.aws/config when it is answered."""
+    summaries = [s.summary for s in steps]
+    if any(p.id == "aws_start_url" for p in loaded(role).model.prompts):
+        assert any("add [sso-session company]" in s and "[default]" in s for s in summaries), summaries
+    else:
+        assert not any("~/.aws/config" in s for s in summaries), summaries
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -135,14 +151,27 @@ def test_show_summarises_components_packages_files_and_questions(role: str) -> N
     assert "  dotfiles:\n" in text and "~/.editorconfig (from template editorconfig)" in text
     assert "not set up by this version" not in text.split("  packages:")[1].split("\n  ")[0]
     expected = {
-        "analyst": ["duckdb-cli", "sqlfluff 3.2.5", "jupyterlab", "quarto-cli", "(if you answer yes to 'with_r')"],
+        "analyst": [
+            "duckdb-cli",
+            "sqlfluff 3.2.5",
+            "jupyterlab",
+            "quarto-cli",
+            "(if you answer yes to 'with_r')",
+            "profile company-readonly, as your answer to 'aws_read_only_role', used by `aws` without --profile (if you answer 'aws_start_url')",
+        ],
         "data-scientist": [
             "jupyterlab",
             "nbstripout",
             "filter.nbstripout.clean = nbstripout",
             "~/.config/git/attributes",
         ],
-        "data-engineer": ["runs the version each project pins", "Docker engine", "kubectl", "sqlfluff 3.2.5"],
+        "data-engineer": [
+            "runs the version each project pins",
+            "Docker engine",
+            "kubectl",
+            "sqlfluff 3.2.5",
+            "sign-in company (your answer to 'aws_start_url') (if you answer 'aws_start_url')",
+        ],
         "base": ["awscli >=2.9", "uv >=0.4"],
     }[role]
     for phrase in expected:

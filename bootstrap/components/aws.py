@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import awsconfig, awsgraph, awsidentity, awssso, files, paths, syspkg
+from bootstrap import awsconfig, awsgraph, awsidentity, awssso, conditions, files, paths, syspkg
 from bootstrap.context import Context
 from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok, once
@@ -159,11 +159,23 @@ def token(ctx: Context, session: str) -> awssso.Token:
     return awssso.token(paths.aws_sso_cache(ctx.home), session)
 
 
+def effective(profile: Profile) -> Optional[Aws]:
+    """The profile's AWS sections whose `when:` holds (an optional sign-in left unanswered
+    writes nothing); a default_profile that is left out is left out too."""
+    spec = profile.components.aws
+    if spec is None:
+        return None
+    sessions = {n: s for n, s in spec.sso_sessions.items() if conditions.holds(s.when, profile)}
+    profiles_ = {n: p for n, p in spec.profiles.items() if conditions.holds(p.when, profile)}
+    default = spec.default_profile if spec.default_profile in profiles_ else None
+    return spec.model_copy(update={"sso_sessions": sessions, "profiles": profiles_, "default_profile": default})
+
+
 # --- plan -----------------------------------------------------------------------------------
 
 
 def plan(ctx: Context, profile: Profile) -> list[Step]:
-    spec = profile.components.aws
+    spec = effective(profile)
     if spec is None:
         return []
     need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
@@ -235,6 +247,8 @@ def _refuse_broken(ctx: Context, path: Path, text: str, spec: Aws) -> None:
     )
     local = Local(path, paths.aws_credentials_file(ctx.home, ctx.env), config, credentials)
     ours = set(spec.profiles) | {f"[sso-session {n}]" for n in spec.sso_sessions}
+    if spec.default_profile and not awsconfig.users_default(config):
+        ours.add("default")
     bad = [str(p) for p in local.problems(ctx.tilde) if p.profile in ours]
     if bad:
         raise Failure(
@@ -306,7 +320,7 @@ def release(ctx: Context, items: list[Owned], why: str) -> Released:
 
 
 def checks(ctx: Context, profile: Profile) -> list[Check]:
-    spec = profile.components.aws or Aws()
+    spec = effective(profile) or Aws()
     need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
     version = once(lambda: installed_version(ctx))
     local = once(lambda: read_local(ctx))
@@ -363,12 +377,34 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         Check("aws.config", NAME, config),
         Check("aws.credentials", NAME, credentials),
     ]
+    if spec.default_profile:
+        checks_.append(Check("aws.default", NAME, _default_check(ctx, spec.default_profile, local)))
     for name in spec.sso_sessions:
         checks_.append(Check(f"aws.sso.{name}", NAME, _sso_check(ctx, name)))
     identities = once(lambda: _lookup(ctx, local(), list(spec.profiles)))
     for name in spec.profiles:
         checks_.append(Check(f"aws.identity.{name}", NAME, _identity_check(ctx, name, local, identities)))
     return checks_
+
+
+def _default_check(ctx: Context, name: str, local: Callable[[], Local]) -> Callable[[], Outcome]:
+    def run() -> Outcome:
+        found = local()
+        section = found.config.profiles.get("default")
+        if section is not None and not section.owned:
+            return Outcome(
+                "info",
+                f"your own [default] AWS profile in {ctx.tilde(found.config_path)} stays as it is, so `aws` "
+                f"without --profile does not use {name}",
+                f"add `--profile {name}` to aws commands, or `export AWS_PROFILE={name}`; or delete your [default] "
+                f"section and run `{FIX_RUN}`",
+                DOCS,
+            )
+        if section is None:
+            return Outcome("warning", f"aws commands have no default profile yet (it will be {name})", FIX_RUN, DOCS)
+        return ok(f"aws commands without --profile use profile {name}")
+
+    return run
 
 
 def _sso_check(ctx: Context, session: str) -> Callable[[], Outcome]:

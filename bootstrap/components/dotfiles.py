@@ -193,9 +193,11 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
             if step is not None:
                 steps.append(step)
             continue
-        if before == item.content:
+        if before == item.content and not _needs_mode(item, target):
             continue
-        if before is None:
+        if before == item.content:
+            summary = f"Make {label} a program that runs (as template {item.entry.template} says)"
+        elif before is None:
             summary = f"Create {label} (from template {item.entry.template})"
         elif written_by_us(ctx, target, before):
             summary = f"Update {label} (template {item.entry.template} changed)"
@@ -204,8 +206,21 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
                 f"Replace {label} with template {item.entry.template}; the file has changes of yours "
                 "(see the diff), which are kept: `bootstrap undo` puts them back"
             )
-        steps.append(Step(NAME, summary, changes=(FileChange(item.target, before, item.content),)))
+        steps.append(Step(NAME, summary, changes=(FileChange(item.target, before, item.content, _mode(item, target)),)))
     return steps
+
+
+def _mode(item: Rendered, target: Path) -> Optional[int]:
+    """An executable dotfile gets the execute bits (0o755 when new); others keep their mode."""
+    if not item.entry.executable:
+        return None
+    current = files.mode_of(target)
+    return 0o755 if current is None else current | 0o111
+
+
+def _needs_mode(item: Rendered, target: Path) -> bool:
+    mode = files.mode_of(target)
+    return item.entry.executable and mode is not None and mode & 0o100 == 0
 
 
 def _block_step(ctx: Context, item: Rendered, target: Path, before: Optional[bytes], label: str) -> Optional[Step]:
@@ -268,7 +283,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
                 body = files.block_body(files.decode(current or b""), block_name(item.entry))
                 good = body == _block_lines(item)
             else:
-                good = current == item.content
+                good = current == item.content and not _needs_mode(item, target)
             if current is None:
                 missing.append(ctx.tilde(item.target))
             elif not good:
