@@ -261,3 +261,27 @@ def test_an_optional_question_takes_an_empty_answer_and_a_hint_says_what_fits() 
     required = Prompt(id="name", message="m", pattern=".+")
     assert answers.problem(required, "") == "should not be empty"
     assert answers.problem(required, None) is not None
+
+
+def test_moving_from_analyst_to_data_scientist_takes_the_company_profiles_away(home: Path, tmp_path: Path) -> None:
+    """The data-scientist role has no AWS sign-in questions: the analyst's sections leave the
+    file, the person's own stay byte for byte, and undo brings the analyst's back."""
+    config = home / ".aws" / "config"
+    config.parent.mkdir()
+    mine = b"[profile mine]\r\nregion = us-east-1\r\n"
+    config.write_bytes(mine)
+    first = bootstrap("run", "--yes", "--profile", "analyst", "--answers", answers_file(tmp_path, SIGN_IN), *ONLY_AWS)
+    assert first.returncode == 0, first.stdout + first.stderr
+    as_analyst = config.read_bytes()
+    assert b"[profile company-readonly]" in as_analyst and b"[default]" in as_analyst
+
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("name: Ada Lovelace\nemail: ada@example.com\n")
+    moved = bootstrap("run", "--yes", "--profile", "data-scientist", "--answers", str(plain), *ONLY_AWS)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert "only the analyst profile set it up" in moved.stdout
+    assert config.read_bytes() == mine
+
+    undo = bootstrap("undo", "--yes")
+    assert undo.returncode == 0, undo.stdout + undo.stderr
+    assert config.read_bytes() == as_analyst

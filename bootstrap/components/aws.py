@@ -294,7 +294,7 @@ def _verify_identities(ctx: Context, profiles: list[str]) -> None:
 
 def owned(ctx: Context, profile: Profile) -> list[Owned]:
     """Our sections carry a marker in the file, so one entry stands for all of them."""
-    spec = profile.components.aws
+    spec = effective(profile)
     if spec is None or not (spec.profiles or spec.sso_sessions):
         return []
     return [Owned("sections", str(paths.aws_config_file(ctx.home, ctx.env)))]
