@@ -83,10 +83,17 @@ class ComponentPlan:
 
 @dataclass(frozen=True)
 class Previous:
-    """What the last run set up (the ledger), and how to say why some of it goes now."""
+    """What earlier runs set up (the ledger), seen from the profile of this run."""
 
     ledger: managed.Ledger
-    why: str  # "only the analyst profile set it up", "the profile no longer asks for it"
+    profile: str  # this run's
+
+    def why(self, component: str) -> str:
+        """Why what the component set up earlier goes now, in the words the plan shows."""
+        owner = self.ledger.owner(component)
+        if owner and owner != self.profile:
+            return f"only the {owner} profile set it up"
+        return f"the {self.profile} profile no longer asks for it"
 
 
 def with_releases(selection: Selection, previous: Optional[Previous]) -> list[str]:
@@ -108,11 +115,12 @@ def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previo
     going = managed.gone(old, owned(ctx, profile, name)) if old else []
     if not going or previous is None:
         return managed.Released()
-    out = managed.release_files(ctx, name, [o for o in going if o.kind in ("file", "block")], previous.why)
+    why = previous.why(name)
+    out = managed.release_files(ctx, name, [o for o in going if o.kind in ("file", "block")], why)
     rest = [o for o in going if o.kind not in ("file", "block")]
     own = getattr(components.get(name), "release", None)
     if rest and own is not None:
-        more: managed.Released = own(ctx, rest, previous.why)
+        more: managed.Released = own(ctx, rest, why)
         out.steps += more.steps
         out.notes += more.notes
     return out

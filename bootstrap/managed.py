@@ -49,8 +49,13 @@ class Owned:
 
 @dataclass
 class Ledger:
-    profile: Optional[str] = None
+    profile: Optional[str] = None  # the last run's
     components: dict[str, list[Owned]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # component -> the profile it was set up for
+
+    def owner(self, component: str) -> Optional[str]:
+        """A component left out of the last run (--skip) still holds what an earlier profile set up."""
+        return self.owners.get(component, self.profile)
 
 
 @dataclass
@@ -74,6 +79,7 @@ def load(path: Path) -> Ledger:
                 name: [Owned(i["kind"], i["target"], i.get("value", "")) for i in items]
                 for name, items in data.get("components", {}).items()
             },
+            owners={str(k): str(v) for k, v in data.get("owners", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Ledger()
@@ -88,6 +94,7 @@ def dump(ledger: Ledger) -> bytes:
             for name, items in sorted(ledger.components.items())
             if items
         },
+        "owners": {name: owner for name, owner in sorted(ledger.owners.items()) if ledger.components.get(name)},
     }
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 

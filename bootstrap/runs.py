@@ -38,13 +38,7 @@ class Prepared:
 
 def previous(ctx: Context, name: str) -> Optional[engine.Previous]:
     ledger = managed.load(ctx.paths.managed)
-    if not ledger.components:
-        return None
-    if ledger.profile and ledger.profile != name:
-        why = f"only the {ledger.profile} profile set it up"
-    else:
-        why = f"the {name} profile no longer asks for it"
-    return engine.Previous(ledger, why)
+    return engine.Previous(ledger, name) if ledger.components else None
 
 
 def choose_profile(
@@ -145,6 +139,7 @@ def owned_now(ctx: Context, prepared: Prepared, outcome: Optional[engine.RunOutc
     old = prepared.previous.ledger if prepared.previous else managed.Ledger()
     unfinished = set(outcome.failed) | set(outcome.skipped) if outcome else set()
     kept = dict(old.components)
+    owners = {name: owner for name in kept if (owner := old.owner(name))}
     for name in prepared.selection.chosen:
         try:
             now = managed.settle(ctx, engine.owned(ctx, prepared.profile, name))
@@ -155,7 +150,8 @@ def owned_now(ctx: Context, prepared: Prepared, outcome: Optional[engine.RunOutc
             targets = {o.target for o in now}
             now += [o for o in old.components.get(name, []) if o.target not in targets]
         kept[name] = now
-    return managed.Ledger(prepared.name, {k: v for k, v in kept.items() if v})
+        owners[name] = prepared.name
+    return managed.Ledger(prepared.name, {k: v for k, v in kept.items() if v}, owners)
 
 
 # --- undo -----------------------------------------------------------------------------------

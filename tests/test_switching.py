@@ -200,6 +200,9 @@ def test_only_and_skip_limit_what_a_move_takes_away(home: Path) -> None:
     assert (home / ".jupyter/jupyter_server_config.py").is_file()
     assert git_get("core.autocrlf") is None
     # what was skipped is still remembered as the old profile's, and goes on the next full run
+    plan = bootstrap("plan", "--profile", "team-b", env=SKIP)
+    assert "Remove ~/.local/bin/terraform (only the team-a profile set it up)" in plan.stdout, plan.stdout
+    assert "Moving from" not in plan.stdout
     rest = bootstrap("run", "--yes", "--profile", "team-b", env=SKIP)
     assert rest.returncode == 0, rest.stdout + rest.stderr
     assert not (home / ".local/bin/terraform").exists()
