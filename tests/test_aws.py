@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap
-from tests.support.aws import AWS_V1, aws_v2, moto_server, run_aws, sso_cache
+from tests.support.aws import AWS_V1, moto_server, run_aws, sso_cache, v2_first_on_path
 
 TEAM = """\
 schema: 1
@@ -53,13 +53,7 @@ def doctor_json(profile: Path, *args: str, env: dict[str, str] | None = None) ->
 
 @pytest.fixture(autouse=True)
 def aws_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Debian's AWS CLI v2 first on PATH, so that no test ever plans to install one for real."""
-    v2 = aws_v2()
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "aws").symlink_to(v2)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    return v2
+    return v2_first_on_path(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from tests.conftest import IN_CI, REPO
 from tests.support import fresh_machine, tfmirror
 from tests.support.aws import moto_server
 from tests.support.fresh_machine import USER, Machine, Ran
+from tests.support.notebooks import NOTEBOOK
 
 pytestmark = [pytest.mark.fresh_machine, pytest.mark.slow]
 
@@ -145,23 +146,6 @@ def services(caches: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         mirror.stop()
 
 
-NOTEBOOK = json.dumps(
-    {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": 1,
-                "id": "a1",
-                "metadata": {},
-                "outputs": [{"name": "stdout", "output_type": "stream", "text": ["customer 42\n"]}],
-                "source": ["print('customer', 42)"],
-            }
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-)
 # JupyterLab started as the user would, answering on loopback, then stopped; its runtime and
 # data files go to /tmp so the home comparison after undo stays exact.
 JUPYTER = """export JUPYTER_RUNTIME_DIR=/tmp/jupyter-runtime JUPYTERLAB_WORKSPACES_DIR=/tmp/jupyter-ws
@@ -187,7 +171,7 @@ def _role_promises(machine: Machine, role: str) -> None:
     if role == "data-scientist":
         commit = (
             "set -e; mkdir /tmp/analysis && cd /tmp/analysis && git init -q && "
-            f"printf '%s' {shlex.quote(NOTEBOOK)} > explore.ipynb && git add explore.ipynb && "
+            f"printf '%s' {shlex.quote(json.dumps(NOTEBOOK))} > explore.ipynb && git add explore.ipynb && "
             "git commit -qm explore && git show HEAD:explore.ipynb"
         )
         committed = json.loads(_ok(machine.as_user(commit), "committing a notebook"))

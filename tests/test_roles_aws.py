@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from bootstrap import answers, awsconfig, conditions
 from bootstrap.schema import Aws, AwsProfile, Profile, Prompt, SsoSession
 from tests.conftest import bootstrap
-from tests.support.aws import aws_v2, run_aws
+from tests.support.aws import run_aws, v2_first_on_path
 from tests.test_aws_config import messy_config
 
 SIGN_IN = (
@@ -28,13 +28,7 @@ ONLY_AWS = ("--only", "aws")
 
 @pytest.fixture(autouse=True)
 def aws_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Debian's AWS CLI v2 first on PATH: the one that reads [sso-session] sections."""
-    v2 = aws_v2()
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "aws").symlink_to(v2)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    return v2
+    return v2_first_on_path(tmp_path, monkeypatch)
 
 
 def answers_file(tmp_path: Path, text: str) -> str:

@@ -19,28 +19,9 @@ import yaml
 from bootstrap.paths import builtin_profiles
 from tests.conftest import bootstrap, need
 from tests.support.aws import VENV_BIN
+from tests.support.notebooks import NOTEBOOK, stripped
 
-NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": 3,
-            "id": "a1",
-            "metadata": {},
-            "outputs": [{"name": "stdout", "output_type": "stream", "text": ["customer 42\n"]}],
-            "source": ["print('customer', 42)"],
-        }
-    ],
-    "metadata": {},
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
 HOOK = Path(".config/git/template/hooks/pre-commit")
-
-
-def stripped() -> dict[str, object]:
-    cell = {**NOTEBOOK["cells"][0], "outputs": [], "execution_count": None}  # type: ignore[index,dict-item]
-    return {**NOTEBOOK, "cells": [cell]}
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

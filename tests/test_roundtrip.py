@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import Optional
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import need
 from tests.strategies import messy_gitconfig, messy_text_file
-from tests.support.inprocess import converge, undo_last, user_files
+from tests.support.inprocess import converge, home_with, undo_last, user_files
 
 pytestmark = pytest.mark.usefixtures("git_and_dotfiles_only")
 
@@ -24,16 +23,7 @@ def test_run_is_idempotent_and_undo_restores_every_byte(
     tmp_path: Path, gitconfig: Optional[bytes], ignore: Optional[bytes]
 ) -> None:
     need("git")
-    case = tmp_path / os.urandom(6).hex()
-    home = case / "home"
-    home.mkdir(parents=True)
-    answers = case / "answers.yaml"
-    answers.write_text("name: Zoë Ångström-日本\nemail: zoe@example.com\n", encoding="utf-8")
-    if gitconfig is not None:
-        (home / ".gitconfig").write_bytes(gitconfig)
-    if ignore is not None:
-        (home / ".config" / "git").mkdir(parents=True)
-        (home / ".config" / "git" / "ignore").write_bytes(ignore)
+    home, answers = home_with(tmp_path, gitconfig, ignore)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
         before = user_files(home)

@@ -18,9 +18,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import bootstrap, need
 from tests.strategies import messy_gitconfig, messy_text_file
-from tests.support.inprocess import converge, undo_last, user_files
-
-ANSWERS = "name: Zoë Ångström-日本\nemail: zoe@example.com\n"
+from tests.support.inprocess import converge, home_with, undo_last, user_files
 
 
 def git_get(key: str) -> Optional[str]:
@@ -40,16 +38,7 @@ def test_data_scientist_to_data_engineer_takes_the_notebook_set_up_away_and_undo
     tmp_path: Path, gitconfig: Optional[bytes], ignore: Optional[bytes]
 ) -> None:
     need("git")
-    case = tmp_path / os.urandom(6).hex()
-    home = case / "home"
-    home.mkdir(parents=True)
-    answers = case / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    if gitconfig is not None:
-        (home / ".gitconfig").write_bytes(gitconfig)
-    if ignore is not None:
-        (home / ".config" / "git").mkdir(parents=True)
-        (home / ".config" / "git" / "ignore").write_bytes(ignore)
+    home, answers = home_with(tmp_path, gitconfig, ignore)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HOME", str(home))
         before = user_files(home)

@@ -54,6 +54,17 @@ def aws_v2() -> str:
     return str(AWS_V2)
 
 
+def v2_first_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Debian's AWS CLI v2 first on PATH: the one that reads [sso-session] sections, and one
+    new enough that no test ever plans to install an AWS CLI for real."""
+    v2 = aws_v2()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "aws").symlink_to(v2)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return v2
+
+
 def run_aws(binary: str | Path, *args: str, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(binary), *args],

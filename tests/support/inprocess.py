@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
 from bootstrap import runs
 from bootstrap.context import from_environment
 from tests.conftest import snapshot
+
+
+def home_with(tmp_path: Path, gitconfig: Optional[bytes], ignore: Optional[bytes]) -> tuple[Path, Path]:
+    """A fresh home (one per hypothesis example) holding these git files, and an answers file."""
+    case = tmp_path / os.urandom(6).hex()
+    home = case / "home"
+    home.mkdir(parents=True)
+    answers = case / "answers.yaml"
+    answers.write_text("name: Zoë Ångström-日本\nemail: zoe@example.com\n", encoding="utf-8")
+    if gitconfig is not None:
+        (home / ".gitconfig").write_bytes(gitconfig)
+    if ignore is not None:
+        (home / ".config" / "git").mkdir(parents=True)
+        (home / ".config" / "git" / "ignore").write_bytes(ignore)
+    return home, answers
 
 
 def converge(profile: str, answers: Optional[Path] = None, only: Optional[str] = None) -> runs.RunResult:
