@@ -591,7 +591,7 @@ def _check_signatures(
         try:
             signature = site.http.read(release.url(name))
         except NotFound:
-            failures.append(f"{name} is missing")
+            failures.append(f"{name} is missing, so {release.shasums} cannot be trusted")
             continue
         try:
             return verify(sums, signature, release.shasums)
