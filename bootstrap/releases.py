@@ -426,19 +426,19 @@ def safe_tar_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return members
 
 
-def unpack(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
-    """Extract every (checked) entry into target; the CRC-32 of each file.
+def is_archive(filename: str) -> bool:
+    return filename.endswith((".zip", ".tar.gz", ".tgz"))
 
-    A zip (its CRC-32s verified by zipfile), a .tar.gz, or a bare binary (moved as it is). The
-    download itself was authenticated by its SHA-256; the receipt keeps the program's CRC-32 so
-    that doctor can tell later whether it changed, at a fraction of a SHA-256's cost."""
-    if shown.endswith(".zip"):
-        return _unzip(archive_path, target, shown)
+
+def unpack(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
+    """Extract every (checked) entry of a zip or .tar.gz into target; the CRC-32 of each file.
+
+    The archive itself was authenticated by its SHA-256; the receipt keeps the program's CRC-32
+    (zipfile verified it while extracting) so that doctor can tell later whether it changed, at a
+    fraction of a SHA-256's cost."""
     if shown.endswith((".tar.gz", ".tgz")):
         return _untar(archive_path, target, shown)
-    path = target / archive_path.name
-    os.replace(archive_path, path)
-    return {archive_path.name: crc32_file(path)}
+    return _unzip(archive_path, target, shown)
 
 
 def _unzip(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
@@ -481,6 +481,17 @@ def _untar(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise VerificationError(f"{shown} is not a valid .tar.gz archive ({exc}); nothing was installed") from None
     return checksums
+
+
+def unchanged(program: Path, receipt: Mapping[str, Any]) -> bool:
+    """Whether program is as its receipt recorded it: by SHA-256 (a bare binary) or CRC-32 (from an archive)."""
+    if "binary_sha256" in receipt:
+        digest = hashlib.sha256()
+        with program.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return bool(digest.hexdigest() == receipt["binary_sha256"])
+    return crc32_file(program) == receipt.get("binary_crc32")
 
 
 def crc32_file(path: Path) -> int:
@@ -553,20 +564,26 @@ def install(
                 )
             unpacked = work / "unpacked"
             unpacked.mkdir()
-            checksums = unpack(archive_path, unpacked, build.filename)
-            member = build.member or binary
-            if member not in checksums:
-                raise VerificationError(f"{build.filename} holds no `{member}` program; nothing was installed")
             program = unpacked / binary
-            if member != binary:
-                os.replace(unpacked / member, program)
-                checksums[binary] = checksums.pop(member)
+            fingerprint: dict[str, object]
+            if is_archive(build.filename):
+                checksums = unpack(archive_path, unpacked, build.filename)
+                member = build.member or binary
+                if member not in checksums:
+                    raise VerificationError(f"{build.filename} holds no `{member}` program; nothing was installed")
+                if member != binary:
+                    os.replace(unpacked / member, program)
+                fingerprint = {"binary_crc32": checksums[member]}
+            else:
+                # A bare binary is the download itself: the SHA-256 just checked is its fingerprint.
+                os.replace(archive_path, program)
+                fingerprint = {"binary_sha256": got}
             program.chmod(0o755)
             receipt = {
                 "version": version,
                 "source": release.url(build.filename),
                 "archive_sha256": got,
-                "binary_crc32": checksums[binary],
+                **fingerprint,
                 "signed_by": signer,
                 "verified": verify is not None,
             }

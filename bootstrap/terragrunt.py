@@ -3,9 +3,9 @@
 Part of the terraform component (`terraform.terragrunt` in a profile). Versions live in
 `<data>/terragrunt/versions/<v>/`, each with a receipt, as Terraform's do. The shim
 `~/.local/bin/terragrunt` is a few lines of POSIX sh: it runs the version named by the nearest
-`.terragrunt-version` (tgenv's file), else `~/.terragrunt-version`, else the profile's version,
-without starting Python; a version still to install, or `latest`, goes to
-`bootstrap terragrunt exec`.
+`.terragrunt-version` (tgenv's file), else `~/.terragrunt-version`, else the profile's version
+(or, with none, the newest installed), without starting Python; a version still to install, or
+`latest`, goes to `bootstrap terragrunt exec`.
 
 Every download is checked against the release's SHA256SUMS. Gruntwork signs SHA256SUMS on
 newer releases (`SHA256SUMS.gpgsig`), but no copy of its public key whose fingerprint we could
@@ -153,7 +153,7 @@ def verified(ctx: Context, version: Version) -> Optional[str]:
     receipt = releases.receipt(folder)
     if receipt is None:
         return "has no install receipt"
-    if releases.crc32_file(folder / BINARY) != receipt.get("binary_crc32"):
+    if not releases.unchanged(folder / BINARY, receipt):
         return "has changed since it was checked"
     return None
 
@@ -207,11 +207,14 @@ def shim_text(ctx: Context, conf: Settings) -> bytes:
     versions = home_sh_path(ctx.home, ctx.paths.terragrunt_versions)
     python = home_sh_path(ctx.home, Path(sys.executable))
     home = home_sh_path(ctx.home, ctx.home)
-    default = str(conf.default or "")
+    # Where nothing pins a version: the profile's, else the newest installed (as `exec` chooses).
+    have = installed(ctx)
+    default = str(conf.default or (have[-1] if have else ""))
     return f"""#!/bin/sh
 {SHIM_MARK}: runs the Terragrunt version pinned for the current directory.
 # The nearest .terragrunt-version (up to the repository root), else ~/.terragrunt-version, else
-# the profile's version, when installed, is run directly; anything else goes through bootstrap.
+# the profile's version (or the newest installed) is run directly when installed; anything else
+# goes through bootstrap.
 # Written by `bootstrap terragrunt install`; `bootstrap undo` takes it out again.
 versions={versions}
 home={home}

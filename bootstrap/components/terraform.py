@@ -177,7 +177,7 @@ def verified(ctx: Context, version: Version) -> Optional[str]:
         return "has no install receipt"
     if not receipt.get("verified"):
         return "was installed without signature verification (terraform.verify: false)"
-    if releases.crc32_file(folder / BINARY) != receipt.get("binary_crc32"):
+    if not releases.unchanged(folder / BINARY, receipt):
         return "has changed since it was verified"
     return None
 
