@@ -209,6 +209,16 @@ def test_tarball_only_release_is_unpacked_and_renamed(home: Path, env: dict[str,
     assert (versions_dir(home) / "0.61.0").exists()
     assert sorted(p.name for p in (versions_dir(home) / "0.61.0").iterdir()) == ["install.json", "terragrunt"]
     assert tg(home, home, env, "--version").stdout == "terragrunt version v0.61.0\n"
+    # nothing pins a version and the profile names none: the newest installed runs, from sh alone
+    traced = subprocess.run(
+        ["sh", "-x", str(home / ".local" / "bin" / "terragrunt"), "--version"],
+        cwd=home,
+        env={**os.environ, **env, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"exec {versions_dir(home)}/0.61.0/terragrunt --version" in traced.stderr
 
 
 def test_unsigned_release_installs_by_checksum_when_no_key_is_set(home: Path, env: dict[str, str]) -> None:
