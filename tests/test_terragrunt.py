@@ -332,8 +332,13 @@ def test_bad_version_in_the_profile(home: Path, env: dict[str, str], tmp_path: P
 
 def test_uninstall(home: Path, env: dict[str, str]) -> None:
     assert bootstrap("terragrunt", "install", "0.66.0", env=env).returncode == 0
-    assert bootstrap("terragrunt", "uninstall", "v0.66.0", env=env).returncode == 0
-    assert not (versions_dir(home) / "0.66.0").exists()
+    assert bootstrap("terragrunt", "install", "0.67.16", env=env).returncode == 0
+    assert "v=0.67.16\n" in (home / ".local" / "bin" / "terragrunt").read_text()
+    assert bootstrap("terragrunt", "uninstall", "v0.67.16", env=env).returncode == 0
+    assert not (versions_dir(home) / "0.67.16").exists()
+    assert "v=0.66.0\n" in (home / ".local" / "bin" / "terragrunt").read_text()  # falls back to what is left
+    assert tg(home, home, env, "--version").stdout == "terragrunt version v0.66.0\n"
+    assert bootstrap("terragrunt", "uninstall", "0.66.0", env=env).returncode == 0
     missing = bootstrap("terragrunt", "uninstall", "0.66.0", env=env)
     assert missing.returncode == 2 and "not installed" in missing.stderr
 

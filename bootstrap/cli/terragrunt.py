@@ -166,16 +166,19 @@ def uninstall(
 ) -> None:
     """Remove one installed Terragrunt version."""
     from bootstrap import releases, terragrunt
+    from bootstrap.cli.terraform import _journaled
     from bootstrap.errors import did_you_mean
 
     ctx = context()
-    _settings(ctx, profile)
+    conf = _settings(ctx, profile)
     chosen = terragrunt.exact(version, "the command line")
     if not releases.uninstall(ctx.paths.terragrunt_versions, str(chosen)):
         have = [str(v) for v in terragrunt.installed(ctx)]
         raise UserError(
             f"Terragrunt {chosen} is not installed; {did_you_mean(str(chosen), have)}see `bootstrap terragrunt list`"
         )
+    if terragrunt.shim_path(ctx).is_file():  # its fallback may have been the version just removed
+        _journaled(ctx, lambda: [terragrunt.shim_step(ctx, conf)])
     ctx.console.print(f"Removed Terragrunt {chosen}.", markup=False)
 
 
