@@ -79,6 +79,16 @@ class Paths:
         return self.cache / "terraform"
 
     @property
+    def terragrunt_versions(self) -> Path:
+        """One folder per Terragrunt version bootstrap installed and checked."""
+        return self.data / "terragrunt" / "versions"
+
+    @property
+    def terragrunt_cache(self) -> Path:
+        """The cached list of Terragrunt releases."""
+        return self.cache / "terragrunt"
+
+    @property
     def user_bin(self) -> Path:
         return self.home / ".local" / "bin"
 

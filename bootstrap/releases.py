@@ -1,11 +1,13 @@
-"""A client for release sites laid out like releases.hashicorp.com, reusable for any product.
+"""A client for release sites, in two layouts: releases.hashicorp.com's and GitHub's.
 
-`/<product>/index.json` lists versions; `/<product>/<v>/index.json` lists builds per os/arch,
-the SHA256SUMS file and its signatures. Everything downloaded is checked before it is used:
-the archive against SHA256SUMS, SHA256SUMS against an OpenPGP signature by a trusted key.
-An install streams to a temporary file while hashing, verifies, unpacks with every path
-checked, and renames into place under a per-version lock: two installs racing make one good
-install, and a failure at any point leaves nothing behind.
+HashiCorp's (`Site`): `/<product>/index.json` lists versions; `/<product>/<v>/index.json` lists
+builds per os/arch, the SHA256SUMS file and its signatures. GitHub's (`GitHubSite`): the REST
+API lists a repository's releases; `/<owner>/<repo>/releases/download/v<v>/` holds the files and
+a SHA256SUMS, sometimes signed. Everything downloaded is checked before it is used: the file
+against SHA256SUMS, SHA256SUMS against an OpenPGP signature by a trusted key when there is one.
+An install streams to a temporary file while hashing, verifies, unpacks (zip, tar.gz or a bare
+binary) with every path checked, and renames into place under a per-version lock: two installs
+racing make one good install, and a failure at any point leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import ssl
+import tarfile
 import tempfile
 import time
 import urllib.error
@@ -32,6 +36,9 @@ from typing import IO, Any, Callable, Optional
 from bootstrap.errors import Failure, UserError
 
 OFFICIAL = "https://releases.hashicorp.com"
+GITHUB = "https://github.com"
+GITHUB_API = "https://api.github.com"
+API_PAGES = 20  # GitHub lists 100 releases a page; more than 2,000 releases is not a product we pin
 INDEX_TTL = 3600.0  # seconds a cached list of releases is trusted
 CHUNK = 1 << 16
 RECEIPT = "install.json"
@@ -123,11 +130,17 @@ class Http:
         raise DownloadError(f"could not download {url}: {last} (tried {self.attempts} times)")
 
     def read(self, url: str) -> bytes:
+        return self.fetch(url)[0]
+
+    def fetch(self, url: str) -> tuple[bytes, Mapping[str, str]]:
+        """The body and the response headers (GitHub's API pages through a Link header)."""
         with self.open(url) as body:
             try:
-                return body.read()
+                data = body.read()
             except (OSError, http.client.HTTPException) as exc:
                 raise DownloadError(f"the download of {url} broke off ({exc or 'timed out'})") from None
+            headers = getattr(body, "headers", None)
+            return data, dict(headers.items()) if headers is not None else {}
 
     def download(self, url: str, target: IO[bytes], progress: Optional[Progress] = None) -> str:
         """Stream url into target; return its SHA-256. A short body is an error, never a file."""
@@ -164,6 +177,7 @@ class Build:
     arch: str
     filename: str
     url: str
+    member: str = ""  # the program's name inside the download, when it is not the product's name
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,7 @@ class Release:
     shasums: str
     signatures: tuple[str, ...]
     base: str  # the folder URL the files live in
+    sums: Optional[bytes] = None  # SHA256SUMS, when finding the release meant reading it already
 
     def url(self, filename: str) -> str:
         return f"{self.base}/{filename}"
@@ -202,6 +217,11 @@ class Site:
     def root(self) -> str:
         return f"{self.base.rstrip('/')}/{self.product}"
 
+    @property
+    def source(self) -> str:
+        """Where the list of versions comes from: a cache made from another source is not used."""
+        return self.base
+
     def versions(self, fresh: bool = False) -> list[str]:
         """Every version the site lists, cached for `ttl` seconds; [] offline, where only what is
         installed can be used."""
@@ -212,11 +232,14 @@ class Site:
             cached = self._cached(cache)
             if cached is not None:
                 return cached
-        data = self._json(f"{self.root}/index.json")
-        found = sorted(data.get("versions", {})) if isinstance(data.get("versions"), dict) else []
+        found = self._listed()
         if cache is not None:
-            _atomic_bytes(cache, json.dumps({"base": self.base, "versions": found}).encode())
+            _atomic_bytes(cache, json.dumps({"base": self.source, "versions": found}).encode())
         return found
+
+    def _listed(self) -> list[str]:
+        data = self._json(f"{self.root}/index.json")
+        return sorted(data.get("versions", {})) if isinstance(data.get("versions"), dict) else []
 
     def _cached(self, cache: Path) -> Optional[list[str]]:
         try:
@@ -225,21 +248,20 @@ class Site:
             data = json.loads(cache.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("base") != self.base or not isinstance(data.get("versions"), list):
+        if not isinstance(data, dict) or data.get("base") != self.source or not isinstance(data.get("versions"), list):
             return None
         return [str(v) for v in data["versions"]]
 
     def _json(self, url: str) -> dict[str, Any]:
-        if self.offline:
-            raise DownloadError(f"offline: cannot fetch {url}")
-        raw = self.http.read(url)
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            raise DownloadError(f"{url} is not the JSON a release site serves; check the mirror address") from None
+        data = _parsed(self._fetch(url)[0], url)
         if not isinstance(data, dict):
             raise DownloadError(f"{url} is not a release index; check the mirror address")
         return data
+
+    def _fetch(self, url: str) -> tuple[bytes, Mapping[str, str]]:
+        if self.offline:
+            raise DownloadError(f"offline: cannot fetch {url}")
+        return self.http.fetch(url)
 
     def release(self, version: str) -> Release:
         try:
@@ -260,6 +282,93 @@ class Site:
         # Mirrors copy index.json verbatim, so its `url` fields may name the public site: every
         # file is fetched from the site we were pointed at, by name.
         return Release(version, builds, shasums, tuple(str(s) for s in signatures), f"{self.root}/{version}")
+
+
+@dataclass
+class GitHubSite(Site):
+    """One repository's releases laid out like github.com (or GitHub Enterprise, or a mirror).
+
+    Files are named `<product>_<os>_<arch>` (a bare binary) or `<product>_<os>_<arch>.tar.gz`
+    (holding that binary) in `<base>/<repo>/releases/download/v<version>/`, listed in SHA256SUMS
+    there; `SHA256SUMS.gpgsig` signs it when the project signs its releases. The list of versions
+    comes from the REST API at `<api>/repos/<repo>/releases`, drafts and pre-releases left out.
+    """
+
+    base: str = GITHUB
+    repo: str = ""
+    api: str = GITHUB_API
+    sums_name: str = "SHA256SUMS"
+    signature_name: str = "SHA256SUMS.gpgsig"
+
+    @property
+    def root(self) -> str:
+        return f"{self.base.rstrip('/')}/{self.repo}/releases/download"
+
+    @property
+    def source(self) -> str:
+        return f"{self.api.rstrip('/')}/repos/{self.repo}"
+
+    def _listed(self) -> list[str]:
+        found = set()
+        url: Optional[str] = f"{self.source}/releases?per_page=100"
+        for _ in range(API_PAGES):
+            if url is None:
+                break
+            raw, headers = self._fetch(url)
+            page = _parsed(raw, url)
+            if not isinstance(page, list):
+                raise DownloadError(f"{url} is not a list of GitHub releases; check the API address")
+            for item in page:
+                if not isinstance(item, dict) or item.get("draft") or item.get("prerelease"):
+                    continue
+                tag = item.get("tag_name")
+                if isinstance(tag, str) and tag:
+                    found.add(tag[1:] if tag[:1] == "v" else tag)
+            url = _next_page(headers)
+        return sorted(found)
+
+    def release(self, version: str) -> Release:
+        folder = f"{self.root}/v{version}"
+        try:
+            sums = self._fetch(f"{folder}/{self.sums_name}")[0]
+        except NotFound:
+            raise Failure(
+                f"{self.product} {version} does not exist on {self.base}/{self.repo}/releases "
+                f"(there is no {folder}/{self.sums_name}); see `bootstrap {self.product} list --remote`"
+            ) from None
+        named = re.compile(rf"^{re.escape(self.product)}_([a-z0-9]+)_([a-z0-9]+)(\.tar\.gz)?$")
+        bare: dict[tuple[str, str], Build] = {}
+        packed: dict[tuple[str, str], Build] = {}
+        for line in sums.decode("utf-8", "replace").splitlines():
+            parts = line.split()
+            match = named.match(parts[1].lstrip("*")) if len(parts) == 2 else None
+            if match is None:
+                continue
+            name = match.group(0)
+            program = f"{self.product}_{match.group(1)}_{match.group(2)}"
+            build = Build(match.group(1), match.group(2), name, f"{folder}/{name}", member=program)
+            (packed if match.group(3) else bare)[(build.os, build.arch)] = build
+        # The bare binary where there is one: nothing to unpack. A mirror that keeps only the
+        # archives still works.
+        builds = tuple({**packed, **bare}.values())
+        return Release(version, builds, self.sums_name, (self.signature_name,), folder, sums)
+
+
+def _parsed(raw: bytes, url: str) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise DownloadError(f"{url} is not the JSON a release site serves; check the mirror address") from None
+
+
+def _next_page(headers: Mapping[str, str]) -> Optional[str]:
+    """The `rel="next"` URL of GitHub's Link header, if any."""
+    link = next((v for k, v in headers.items() if k.lower() == "link"), "")
+    for part in link.split(","):
+        match = re.match(r'\s*<([^>]+)>\s*;\s*rel="?next"?', part)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
@@ -286,29 +395,58 @@ def expected_sha256(sums: bytes, filename: str) -> str:
     raise VerificationError(f"SHA256SUMS does not list {filename}; the release is incomplete, so it was not installed")
 
 
+def _safe_path(name: str) -> PurePosixPath:
+    """An archive entry's path, refused when it would land outside the target folder (zip slip)."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+        raise VerificationError(f"the archive holds an unsafe path '{name}'; nothing was installed")
+    return path
+
+
 def safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """Every entry, refusing any that would land outside the target folder (zip slip) or is a link."""
     members = []
     for info in archive.infolist():
-        path = PurePosixPath(info.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-            raise VerificationError(f"the archive holds an unsafe path '{info.filename}'; nothing was installed")
+        _safe_path(info.filename)
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
             raise VerificationError(f"the archive holds a symbolic link '{info.filename}'; nothing was installed")
         members.append(info)
     return members
 
 
-def unpack(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
-    """Extract every (checked) entry into target; the CRC-32 of each file, as zipfile verified it.
+def safe_tar_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Every entry, refusing unsafe paths and anything that is not a plain file or folder."""
+    members = []
+    for info in archive.getmembers():
+        _safe_path(info.name)
+        if not (info.isfile() or info.isdir()):
+            kind = "link" if info.issym() or info.islnk() else "special file"
+            raise VerificationError(f"the archive holds a {kind} '{info.name}'; nothing was installed")
+        members.append(info)
+    return members
 
-    The archive itself was authenticated by its SHA-256; the receipt keeps each file's CRC-32 so
-    that doctor can tell later whether a binary changed, at a fraction of a SHA-256's cost."""
+
+def is_archive(filename: str) -> bool:
+    return filename.endswith((".zip", ".tar.gz", ".tgz"))
+
+
+def unpack(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
+    """Extract every (checked) entry of a zip or .tar.gz into target; the CRC-32 of each file.
+
+    The archive itself was authenticated by its SHA-256; the receipt keeps the program's CRC-32
+    (zipfile verified it while extracting) so that doctor can tell later whether it changed, at a
+    fraction of a SHA-256's cost."""
+    if shown.endswith((".tar.gz", ".tgz")):
+        return _untar(archive_path, target, shown)
+    return _unzip(archive_path, target, shown)
+
+
+def _unzip(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
     checksums = {}
     try:
         with zipfile.ZipFile(archive_path) as archive:
             for info in safe_members(archive):
-                path = target.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
+                path = target.joinpath(*_safe_path(info.filename).parts)
                 if info.is_dir():
                     path.mkdir(parents=True, exist_ok=True)
                     continue
@@ -319,6 +457,41 @@ def unpack(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
     except (zipfile.BadZipFile, zlib.error) as exc:
         raise VerificationError(f"{shown} is not a valid zip archive ({exc}); nothing was installed") from None
     return checksums
+
+
+def _untar(archive_path: Path, target: Path, shown: str) -> dict[str, int]:
+    checksums = {}
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            for info in safe_tar_members(archive):
+                parts = _safe_path(info.name).parts
+                if not parts:
+                    continue
+                path = target.joinpath(*parts)
+                if info.isdir():
+                    path.mkdir(parents=True, exist_ok=True)
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                source = archive.extractfile(info)
+                if source is None:
+                    continue
+                with source, path.open("wb") as out:
+                    shutil.copyfileobj(source, out, 1 << 20)
+                checksums[str(PurePosixPath(*parts))] = crc32_file(path)
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise VerificationError(f"{shown} is not a valid .tar.gz archive ({exc}); nothing was installed") from None
+    return checksums
+
+
+def unchanged(program: Path, receipt: Mapping[str, Any]) -> bool:
+    """Whether program is as its receipt recorded it: by SHA-256 (a bare binary) or CRC-32 (from an archive)."""
+    if "binary_sha256" in receipt:
+        digest = hashlib.sha256()
+        with program.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return bool(digest.hexdigest() == receipt["binary_sha256"])
+    return crc32_file(program) == receipt.get("binary_crc32")
 
 
 def crc32_file(path: Path) -> int:
@@ -373,7 +546,7 @@ def install(
             return Installed(version, target, already=True)
         release = site.release(version)
         build = release.build_for(os_name, arch)
-        sums = site.http.read(release.url(release.shasums))
+        sums = release.sums if release.sums is not None else site.http.read(release.url(release.shasums))
         signer, note = "", ""
         if verify is not None:
             signer, note = _check_signatures(site, release, sums, verify)
@@ -391,16 +564,26 @@ def install(
                 )
             unpacked = work / "unpacked"
             unpacked.mkdir()
-            checksums = unpack(archive_path, unpacked, build.filename)
             program = unpacked / binary
-            if binary not in checksums:
-                raise VerificationError(f"{build.filename} holds no `{binary}` program; nothing was installed")
+            fingerprint: dict[str, object]
+            if is_archive(build.filename):
+                checksums = unpack(archive_path, unpacked, build.filename)
+                member = build.member or binary
+                if member not in checksums:
+                    raise VerificationError(f"{build.filename} holds no `{member}` program; nothing was installed")
+                if member != binary:
+                    os.replace(unpacked / member, program)
+                fingerprint = {"binary_crc32": checksums[member]}
+            else:
+                # A bare binary is the download itself: the SHA-256 just checked is its fingerprint.
+                os.replace(archive_path, program)
+                fingerprint = {"binary_sha256": got}
             program.chmod(0o755)
             receipt = {
                 "version": version,
                 "source": release.url(build.filename),
                 "archive_sha256": got,
-                "binary_crc32": checksums[binary],
+                **fingerprint,
                 "signed_by": signer,
                 "verified": verify is not None,
             }
@@ -425,7 +608,7 @@ def _check_signatures(
         try:
             signature = site.http.read(release.url(name))
         except NotFound:
-            failures.append(f"{name} is missing")
+            failures.append(f"{name} is missing, so {release.shasums} cannot be trusted")
             continue
         try:
             return verify(sums, signature, release.shasums)
@@ -457,8 +640,8 @@ def uninstall(versions_dir: Path, version: str) -> bool:
         return True
 
 
-def mirror_error(base: str) -> None:
+def mirror_error(base: str, layout: str = OFFICIAL) -> None:
     """A mirror address that cannot work, as bad input."""
     scheme = urllib.parse.urlsplit(base).scheme
     if scheme not in ("http", "https"):
-        raise UserError(f"'{base}' is not a mirror address; use an http(s) URL laid out like {OFFICIAL}")
+        raise UserError(f"'{base}' is not a mirror address; use an http(s) URL laid out like {layout}")

@@ -419,7 +419,11 @@ def component_lines(model: Any) -> list[tuple[str, list[str]]]:
     if comps.terraform is not None:
         version = comps.terraform.version
         lines = [f"Terraform {version} by default"] if version else []
-        out.append((heading("terraform"), [*lines, "a terraform command that runs the version each project pins"]))
+        lines.append("a terraform command that runs the version each project pins")
+        grunt = comps.terraform.terragrunt
+        if grunt is not None:
+            lines.append(f"Terragrunt {grunt.version or '(the version each project pins)'}, as a terragrunt command")
+        out.append((heading("terraform"), lines))
     if comps.secrets is not None:
         lines = [f"passwords kept in {comps.secrets.backend}"] if comps.secrets.backend else []
         lines += [f"{name} from the password manager" for name in comps.secrets.env]

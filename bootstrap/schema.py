@@ -221,6 +221,23 @@ class Aws(Strict):
         return self
 
 
+class Terragrunt(Strict):
+    version: Optional[str] = Field(
+        default=None, description='The version installed and run by default, exactly (e.g. "0.67.16")'
+    )
+    mirror: Optional[str] = Field(
+        default=None,
+        description="Base URL laid out like https://github.com: <mirror>/gruntwork-io/terragrunt/releases/download/v<version>/",
+    )
+    api: Optional[str] = Field(
+        default=None, description="Base URL of a GitHub API that lists the releases (default https://api.github.com)"
+    )
+    keys: Optional[str] = Field(
+        default=None,
+        description="ASCII-armoured OpenPGP public keys that sign SHA256SUMS; without them only the checksum is checked",
+    )
+
+
 class Terraform(Strict):
     version: Optional[str] = Field(
         default=None, description='Default version: a version, a constraint ("~> 1.5.0") or "latest"'
@@ -231,6 +248,9 @@ class Terraform(Strict):
     )
     verify: bool = Field(
         default=True, description="Check SHA256SUMS signatures; false installs unverified and warns every time"
+    )
+    terragrunt: Optional[Terragrunt] = Field(
+        default=None, description="Terragrunt, installed from GitHub's release downloads (or a mirror of them)"
     )
 
 

@@ -54,7 +54,7 @@ def _repo_root(start: Path) -> Optional[Path]:
     return None
 
 
-def _first_line(path: Path) -> tuple[str, int]:
+def first_line(path: Path) -> tuple[str, int]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -66,11 +66,11 @@ def _first_line(path: Path) -> tuple[str, int]:
     raise UserError(f"{path} is empty: put a version in it (like 1.5.7), or delete it")
 
 
-def version_file(directory: Path, home: Path) -> Optional[Path]:
-    """The nearest `.terraform-version` from directory up to its repository root (or /)."""
+def version_file(directory: Path, home: Path, name: str = VERSION_FILE) -> Optional[Path]:
+    """The nearest `.terraform-version` (or other file name) from directory up to its repository root (or /)."""
     stop = _repo_root(directory)
     for folder in (directory, *directory.parents):
-        candidate = folder / VERSION_FILE
+        candidate = folder / name
         if candidate.is_file() and folder != home:
             return candidate
         if folder == stop:
@@ -178,14 +178,14 @@ def find_pin(directory: Path, home: Path, profile_default: Optional[str]) -> Opt
     directory = directory.resolve()
     found = version_file(directory, home)
     if found is not None:
-        spec, line = _first_line(found)
+        spec, line = first_line(found)
         return Pin(spec, VERSION_FILE, found, line, directory)
     pinned = module_constraints(directory)
     if pinned is not None:
         return pinned[1]
     default = home / VERSION_FILE
     if default.is_file():
-        spec, line = _first_line(default)
+        spec, line = first_line(default)
         return Pin(spec, "your default", default, line, directory)
     if profile_default:
         return Pin(profile_default, "profile", None, None, directory)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from bootstrap.errors import Failure, UserError
 
@@ -151,8 +151,10 @@ def backend() -> Any:
 class Keyring:
     """Trusted certificates read from one ASCII-armoured file."""
 
-    def __init__(self, source: Path, shown: str, engine: Any = None) -> None:
+    def __init__(self, source: Path, shown: str, engine: Any = None, rotated: Optional[str] = None) -> None:
         self.engine = engine or backend()
+        # What to do when the publisher moves to a new key (said when a signature names a key we lack).
+        self.rotated = rotated or f"if HashiCorp rotated its key, add the new one with `terraform.keys` ({ROTATE_DOCS})"
         try:
             loaded = self.engine.load(source.read_bytes())
         except OSError as exc:
@@ -183,7 +185,7 @@ class Keyring:
         if holder is None:
             raise SignatureError(
                 f"{what} is signed by key {issuer[-16:].upper() or '(unnamed)'}, which is not one of the trusted keys in "
-                f"{self.shown}; if HashiCorp rotated its key, add the new one with `terraform.keys` ({ROTATE_DOCS})"
+                f"{self.shown}; {self.rotated}"
             )
         if holder.expires is not None and signed is not None and signed >= holder.expires:
             raise SignatureError(
@@ -199,6 +201,22 @@ class Keyring:
         now = dt.datetime.now(dt.timezone.utc)
         expired = holder.expires if holder.expires is not None and holder.expires <= now else None
         return Verified(holder.fingerprint, holder.user, signed, expired)
+
+
+def checker(ring: Keyring) -> Callable[[bytes, bytes, str], tuple[str, str]]:
+    """The `verify` callable `releases.install` takes: (signer's fingerprint, a note for the user)."""
+
+    def check(data: bytes, signature: bytes, what: str) -> tuple[str, str]:
+        result = ring.verify(data, signature, what)
+        note = ""
+        if result.expired is not None:
+            note = (
+                f"note: {what} was signed on {result.signed:%Y-%m-%d} by {result.user}, whose key has since expired "
+                f"(on {result.expired:%Y-%m-%d}); the signature was made while the key was valid, so it was accepted"
+            )
+        return result.fingerprint, note
+
+    return check
 
 
 def keyring(path: Optional[str], shown: Optional[str] = None) -> Keyring:

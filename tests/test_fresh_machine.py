@@ -1,7 +1,8 @@
 """The README's first command on a fresh Debian, as a new non-root user, for each role.
 
 The team profile extends the role and adds what a real team adds: Terraform pinned to a
-version of a local signed mirror, an AWS role chain checked against a moto server, and a
+version of a local signed mirror (and, for data engineers, Terragrunt from a local server in
+GitHub's release layout), an AWS role chain checked against a moto server, and a
 database password in a `pass` store prepared beforehand. Run alone with
 `scripts/test -m fresh_machine`. Needs root and debootstrap (CI has both); the base image is
 cached in /var/cache/bootstrap-tests between runs on one machine.
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, REPO
-from tests.support import fresh_machine, tfmirror
+from tests.support import fresh_machine, ghreleases, tfmirror
 from tests.support.aws import moto_server
 from tests.support.fresh_machine import USER, Machine, Ran
 from tests.support.notebooks import NOTEBOOK
@@ -34,7 +35,7 @@ schema: 1
 description: The team's {role} set-up, as a team would write it
 extends: [{role}]
 components:
-  terraform: {{version: "1.0.3", mirror: "{mirror}", keys: "~/team/mirror.asc"}}
+  terraform: {{version: "1.0.3", mirror: "{mirror}", keys: "~/team/mirror.asc"{terragrunt}}}
   shell:
     completions: [terraform]
     env: {{AWS_ENDPOINT_URL: "{moto}"}}  # the team's AWS, played by moto
@@ -181,18 +182,38 @@ def _role_promises(machine: Machine, role: str) -> None:
         _ok(machine.as_user(lint), "sqlfluff")
 
 
+@pytest.fixture(scope="module")
+def github(caches: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ghreleases.GitHubReleases]:
+    """Terragrunt's releases, laid out like GitHub's, on this machine's loopback."""
+    site = ghreleases.build(tmp_path_factory.mktemp("github"))
+    site.start()
+    yield site
+    site.stop()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_first_day_run_on_a_fresh_debian(
-    role: str, tmp_path: Path, caches: Path, services: tuple[str, str, Path]
+    role: str, tmp_path: Path, caches: Path, services: tuple[str, str, Path], github: ghreleases.GitHubReleases
 ) -> None:
     mirror, moto, keyfile = services
+    grunt = role == "data-engineer"
+    terragrunt = (
+        f', terragrunt: {{version: "0.67.16", mirror: "{github.mirror}", api: "{github.api}", '
+        'keys: "~/team/terragrunt.asc"}'
+        if grunt
+        else ""
+    )
     machine = fresh_machine.fresh(tmp_path, caches)
     _copy_checkout(machine)
     (machine.home / "answers.yaml").write_text(f"name: Ada Lovelace\nemail: {EMAIL}\n")
     team = machine.home / "team"
     team.mkdir()
-    (team / f"test-{role}.yaml").write_text(TEAM_PROFILE.format(role=role, mirror=mirror, moto=moto))
+    (team / f"test-{role}.yaml").write_text(
+        TEAM_PROFILE.format(role=role, mirror=mirror, moto=moto, terragrunt=terragrunt)
+    )
     (team / "mirror.asc").write_bytes(keyfile.read_bytes())
+    assert github.keyfile is not None
+    (team / "terragrunt.asc").write_bytes(github.keyfile.read_bytes())
     _ok(machine.as_root(f"chown -R {USER}:{USER} /home/{USER}"), "chown")
     _ok(machine.as_root("apt-get install -y -qq --no-install-recommends pass gnupg >/dev/null"), "pass")
     _ok(machine.as_user(PREPARE), "preparing the password store")
@@ -225,6 +246,10 @@ def test_first_day_run_on_a_fresh_debian(
     assert _ok(machine.as_user("command -v bootstrap"), "PATH").strip() == f"/home/{USER}/.local/bin/bootstrap"
     assert {"data-dev", "data-sso"} <= set(_ok(machine.as_user("aws configure list-profiles"), "aws").split())
     assert "Terraform v1.0.3" in _ok(machine.as_user("cd /tmp && terraform version"), "terraform")
+    if grunt:
+        assert checks["terraform.terragrunt"]["status"] == "ok", checks["terraform.terragrunt"]  # signature checked
+        said = _ok(machine.as_user("cd /tmp && terragrunt --version"), "terragrunt")
+        assert said == "terragrunt version v0.67.16\n"
     _ok(machine.as_user("bash -ic 'complete -p bootstrap' </dev/null"), "bootstrap completion in a new bash")
     _role_promises(machine, role)
     check = f'test "$WAREHOUSE_PASSWORD" = {CANARY} && echo the script got its password'

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import aws, profile, secrets, terraform
+from bootstrap.cli import aws, profile, secrets, terraform, terragrunt
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.errors import Cancelled, Failure, UserError
 
@@ -39,6 +39,7 @@ app.add_typer(profile.app, name="profile")
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(aws.app, name="aws")
 app.add_typer(terraform.app, name="terraform")
+app.add_typer(terragrunt.app, name="terragrunt")
 
 
 def _version(value: bool) -> None:

@@ -57,18 +57,25 @@ def settings(ctx: Context, spec: Optional[Terraform]) -> Settings:
     releases.mirror_error(mirror)
     keys = ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") or spec.keys
     keys_from = "BOOTSTRAP_TERRAFORM_KEYS" if ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") else "terraform.keys"
-    raw_timeout = ctx.env.get("BOOTSTRAP_TERRAFORM_TIMEOUT", "30")
+    return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout(ctx))
+
+
+def timeout(ctx: Context) -> float:
+    """Seconds any network wait may take (Terraform's and Terragrunt's downloads alike)."""
+    raw = ctx.env.get("BOOTSTRAP_TERRAFORM_TIMEOUT", "30")
     try:
-        timeout = float(raw_timeout)
+        return float(raw)
     except ValueError:
-        raise UserError(f"BOOTSTRAP_TERRAFORM_TIMEOUT={raw_timeout} is not a number of seconds") from None
-    return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout)
+        raise UserError(f"BOOTSTRAP_TERRAFORM_TIMEOUT={raw} is not a number of seconds") from None
+
+
+def offline(ctx: Context) -> bool:
+    return ctx.offline or ctx.env.get("BOOTSTRAP_OFFLINE", "") not in ("", "0")
 
 
 def site(ctx: Context, conf: Settings) -> releases.Site:
     http = releases.Http(env=ctx.env, timeout=conf.timeout)
-    offline = ctx.offline or ctx.env.get("BOOTSTRAP_OFFLINE", "") not in ("", "0")
-    return releases.Site("terraform", conf.mirror, http, ctx.paths.terraform_cache, offline=offline)
+    return releases.Site("terraform", conf.mirror, http, ctx.paths.terraform_cache, offline=offline(ctx))
 
 
 # --- installed versions ---------------------------------------------------------------------
@@ -76,13 +83,17 @@ def site(ctx: Context, conf: Settings) -> releases.Site:
 
 def installed(ctx: Context) -> list[Version]:
     """Versions bootstrap installed (a folder with a receipt); any other terraform never counts."""
-    root = ctx.paths.terraform_versions
+    return installed_in(ctx.paths.terraform_versions, BINARY)
+
+
+def installed_in(root: Path, program: str) -> list[Version]:
+    """The versions in a versions folder that have a receipt and the program."""
     if not root.is_dir():
         return []
     found = []
     for folder in root.iterdir():
         version = try_version(folder.name)
-        if version is not None and (folder / releases.RECEIPT).is_file() and (folder / BINARY).is_file():
+        if version is not None and (folder / releases.RECEIPT).is_file() and (folder / program).is_file():
             found.append(version)
     return sorted(found)
 
@@ -137,19 +148,7 @@ def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, 
     from bootstrap import verify
 
     keys = str(ctx.expand(conf.keys)) if conf.keys and conf.keys.startswith("~") else conf.keys
-    ring = verify.keyring(keys, f"{ctx.tilde(keys)} ({conf.keys_from})" if keys else None)
-
-    def check(data: bytes, signature: bytes, what: str) -> tuple[str, str]:
-        result = ring.verify(data, signature, what)
-        note = ""
-        if result.expired is not None:
-            note = (
-                f"note: {what} was signed on {result.signed:%Y-%m-%d} by {result.user}, whose key has since expired "
-                f"(on {result.expired:%Y-%m-%d}); the signature was made while the key was valid, so it was accepted"
-            )
-        return result.fingerprint, note
-
-    return check
+    return verify.checker(verify.keyring(keys, f"{ctx.tilde(keys)} ({conf.keys_from})" if keys else None))
 
 
 def install_version(
@@ -179,7 +178,7 @@ def verified(ctx: Context, version: Version) -> Optional[str]:
         return "has no install receipt"
     if not receipt.get("verified"):
         return "was installed without signature verification (terraform.verify: false)"
-    if releases.crc32_file(folder / BINARY) != receipt.get("binary_crc32"):
+    if not releases.unchanged(folder / BINARY, receipt):
         return "has changed since it was verified"
     return None
 
@@ -230,24 +229,43 @@ def shim_path(ctx: Context) -> Path:
 
 
 def shim_step(ctx: Context) -> Optional[Step]:
+    return command_step(ctx, shim_path(ctx), shim_text(ctx), SHIM_MARK, "Terraform")
+
+
+def command_step(ctx: Context, path: Path, after: bytes, mark: str, product: str) -> Optional[Step]:
+    """Put or update one of bootstrap's commands in ~/.local/bin; never overwrite anyone else's."""
     from bootstrap import files
 
-    path = shim_path(ctx)
     before = files.read(path)
-    after = shim_text(ctx)
     if before == after and (files.mode_of(path) or 0) & 0o111:
         return None
-    if before is not None and SHIM_MARK.encode() not in before:
+    if before is not None and mark.encode() not in before:
         raise Failure(
-            f"{ctx.tilde(path)} exists and is not bootstrap's Terraform shim; move it away "
+            f"{ctx.tilde(path)} exists and is not bootstrap's {product} shim; move it away "
             f"(`mv {ctx.tilde(path)} {ctx.tilde(path)}.old`), then run again"
         )
     what = "Put" if before is None else "Update"
     return Step(
         NAME,
-        f"{what} the terraform command in {ctx.tilde(path)} (runs the version each project pins)",
+        f"{what} the {path.name} command in {ctx.tilde(path)} (runs the version each project pins)",
         changes=(FileChange(path, before, after, 0o755),),
     )
+
+
+def command_problem(ctx: Context, path: Path, mark: str, fix: str, docs: str) -> Optional[Outcome]:
+    """Why typing the command does not run bootstrap's shim at path, or None when it does."""
+    content = path.read_bytes() if path.is_file() else None
+    if content is None or mark.encode() not in content:
+        return Outcome("error", f"bootstrap's {path.name} command is not in {ctx.tilde(path)}", fix, docs)
+    first = ctx.runner.which(path.name)
+    if first is None or Path(first).resolve() != path.resolve():
+        other = f"{first} runs instead" if first else f"{ctx.tilde(ctx.paths.user_bin)} is not on your PATH"
+        return Outcome(
+            "error",
+            f"typing `{path.name}` does not run bootstrap's command: {other}",
+            f'put {ctx.tilde(ctx.paths.user_bin)} first on PATH: export PATH="$HOME/.local/bin:$PATH" (then open a new terminal)',
+        )
+    return None
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -289,6 +307,10 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     shim = shim_step(ctx)
     if shim is not None:
         steps.append(shim)
+    if spec.terragrunt is not None:
+        from bootstrap import terragrunt
+
+        steps.extend(terragrunt.plan(ctx, spec.terragrunt))
     return steps
 
 
@@ -320,23 +342,42 @@ def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
 
 
 def owned(ctx: Context, profile: Profile) -> list[Owned]:
-    if profile.components.terraform is None:
+    spec = profile.components.terraform
+    if spec is None:
         return []
-    return [Owned("file", str(shim_path(ctx))), Owned("versions", str(ctx.paths.terraform_versions))]
+    found = [Owned("file", str(shim_path(ctx))), Owned("versions", str(ctx.paths.terraform_versions))]
+    if spec.terragrunt is not None:
+        from bootstrap import terragrunt
+
+        found += [Owned("file", str(terragrunt.shim_path(ctx))), Owned("versions", str(ctx.paths.terragrunt_versions))]
+    return found
 
 
 def release(ctx: Context, items: list[Owned], why: str) -> Released:
-    """The shim goes with the profile (a file); installed versions are only listed: projects
+    """The commands go with the profile (files); installed versions are only listed: projects
     pinned to them may still be built, and removing 80 MB is the person's call."""
-    if not any(o.kind == "versions" for o in items):
-        return Released()
-    return Released(
-        notes=[
-            f"Terraform {version} stays installed in {ctx.tilde(ctx.paths.terraform_versions)} ({why}); "
-            f"`bootstrap terraform uninstall {version}` removes it"
-            for version in installed(ctx)
+    from bootstrap import terragrunt
+
+    products = {
+        str(ctx.paths.terraform_versions): ("Terraform", installed, ctx.paths.terraform_versions, "terraform"),
+        str(ctx.paths.terragrunt_versions): (
+            "Terragrunt",
+            terragrunt.installed,
+            ctx.paths.terragrunt_versions,
+            "terragrunt",
+        ),
+    }
+    notes = []
+    for item in items:
+        if item.kind != "versions" or item.target not in products:
+            continue
+        label, versions, folder, command = products[item.target]
+        notes += [
+            f"{label} {version} stays installed in {ctx.tilde(folder)} ({why}); "
+            f"`bootstrap {command} uninstall {version}` removes it"
+            for version in versions(ctx)
         ]
-    )
+    return Released(notes=notes)
 
 
 # --- doctor ---------------------------------------------------------------------------------
@@ -347,22 +388,9 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
 
     def shim() -> Outcome:
         path = shim_path(ctx)
-        content = path.read_bytes() if path.is_file() else None
-        if content is None or SHIM_MARK.encode() not in content:
-            return Outcome(
-                "error",
-                f"bootstrap's terraform command is not in {ctx.tilde(path)}",
-                "bootstrap terraform install",
-                DOCS,
-            )
-        first = ctx.runner.which(BINARY)
-        if first is None or Path(first).resolve() != path.resolve():
-            other = f"{first} runs instead" if first else f"{ctx.tilde(ctx.paths.user_bin)} is not on your PATH"
-            return Outcome(
-                "error",
-                f"typing `terraform` does not run bootstrap's command: {other}",
-                f'put {ctx.tilde(ctx.paths.user_bin)} first on PATH: export PATH="$HOME/.local/bin:$PATH" (then open a new terminal)',
-            )
+        problem = command_problem(ctx, path, SHIM_MARK, "bootstrap terraform install", DOCS)
+        if problem is not None:
+            return problem
         return ok(f"`terraform` runs bootstrap's command ({ctx.tilde(path)}), which picks each project's version")
 
     def default() -> Outcome:
@@ -405,15 +433,26 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
             )
         return ok(f"Terraform {version}, pinned by {where}, is installed")
 
-    return [
+    found = [
         Check("terraform.shim", NAME, shim),
         Check("terraform.default", NAME, default),
         Check("terraform.here", NAME, here),
     ]
+    if spec.terragrunt is not None:
+        from bootstrap import terragrunt
+
+        found.append(terragrunt.check(ctx, spec.terragrunt))
+    return found
 
 
 def lint(loaded: Loaded) -> list[str]:
-    """`profile validate`: the default version must be something a run can resolve."""
+    """`profile validate`: the default versions must be something a run can resolve."""
+    from bootstrap import terragrunt
+
+    return _lint_version(loaded) + terragrunt.lint(loaded)
+
+
+def _lint_version(loaded: Loaded) -> list[str]:
     import re
 
     from bootstrap.tfversion import KEYWORDS
