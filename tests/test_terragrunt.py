@@ -343,10 +343,23 @@ def test_uninstall(home: Path, env: dict[str, str]) -> None:
     assert missing.returncode == 2 and "not installed" in missing.stderr
 
 
-def test_builtin_data_engineer_role_does_not_reach_for_github(home: Path, env: dict[str, str]) -> None:
+def test_builtin_data_engineer_role_has_the_command_but_downloads_nothing(
+    home: Path, env: dict[str, str], gh: ghreleases.GitHubReleases
+) -> None:
+    """The role's first day depends on no release site: each project's pin is installed when used."""
     plan = bootstrap("plan", "--profile", "data-engineer", "--only", "terraform", env=env, cwd=home)
     assert plan.returncode == 0, plan.stderr
-    assert "terraform command" in plan.stdout and "Terragrunt" not in plan.stdout
+    assert "terraform command" in plan.stdout and "terragrunt command" in plan.stdout
+    assert "Install Terragrunt" not in plan.stdout and "Install Terraform" not in plan.stdout
+    run = bootstrap("run", "--yes", "--profile", "data-engineer", "--only", "terraform", env=env, cwd=home)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert gh.faults.hits == []
+    found = checks(home, env, Path("data-engineer"))["terraform.terragrunt"]
+    assert found["status"] == "ok", found
+    project = home / "infra"
+    project.mkdir()
+    (project / ".terragrunt-version").write_text("0.67.16\n")
+    assert tg(home, project, env, "--version").stdout == "terragrunt version v0.67.16\n"  # installed on first use
 
 
 def test_moving_to_a_profile_without_terragrunt_takes_the_command_away_and_lists_the_version(
