@@ -293,6 +293,17 @@ def list_journals(runs_dir: Path) -> list[Journal]:
     return found
 
 
+def written_by_runs(runs_dir: Path) -> set[tuple[str, Optional[str]]]:
+    """(path, digest) of every file content a run (not undone, and not an undo) wrote: bytes
+    found there again are bootstrap's, not the person's."""
+    return {
+        (entry["path"], entry.get("after_sha256"))
+        for journal in list_journals(runs_dir)
+        if journal.kind != "undo" and journal.undone_by is None
+        for entry in journal.files
+    }
+
+
 # --- the writer -----------------------------------------------------------------------------
 
 

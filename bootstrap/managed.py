@@ -107,12 +107,18 @@ def gone(old: list[Owned], new: list[Owned]) -> list[Owned]:
 
 
 def settle(ctx: Context, owned: list[Owned]) -> list[Owned]:
-    """The entries to remember: files with the digest of what is there now (absent: not ours)."""
+    """The entries to remember: files with the digest of what is there now, and only when a run
+    wrote exactly that (a file of the person's where ours would go, say after a failed step, is
+    never recorded, so never removed)."""
     out = []
+    written: Optional[set[tuple[str, Optional[str]]]] = None
     for item in owned:
         if item.kind == "file":
-            digest = files.sha256(files.read(files.real_target(Path(item.target))))
-            if digest is None:
+            target = files.real_target(Path(item.target))
+            digest = files.sha256(files.read(target))
+            if written is None:
+                written = files.written_by_runs(ctx.paths.runs)
+            if digest is None or (str(target), digest) not in written:
                 continue
             item = Owned(item.kind, item.target, digest)
         out.append(item)

@@ -228,3 +228,17 @@ def test_a_file_that_was_the_persons_before_bootstrap_wrote_it_is_not_deleted(ho
     assert moved.returncode == 0, moved.stdout + moved.stderr
     assert mine.read_text() == own
     assert "Put back your own ~/.editorconfig" in moved.stdout, moved.stdout
+
+
+def test_a_program_of_the_persons_where_ours_would_go_is_never_taken_away(home: Path) -> None:
+    need("git")
+    write_profiles(home)
+    theirs = home / ".local/bin/terraform"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("#!/bin/sh\necho my own terraform\n")
+    first = bootstrap("run", "--yes", "--profile", "team-a", env=SKIP)
+    assert first.returncode == 1 and "is not bootstrap's Terraform shim" in first.stdout, first.stdout
+    moved = bootstrap("run", "--yes", "--profile", "team-b", env=SKIP)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert "~/.local/bin/terraform" not in moved.stdout
+    assert theirs.read_text() == "#!/bin/sh\necho my own terraform\n"

@@ -167,12 +167,7 @@ def _block_lines(item: Rendered) -> list[str]:
 
 def written_by_us(ctx: Context, path: Path, content: bytes) -> bool:
     """Whether these bytes are what some bootstrap run last wrote there (not the user's edit)."""
-    digest = files.sha256(content)
-    return any(
-        entry.get("path") == str(path) and entry.get("after_sha256") == digest
-        for journal in files.list_journals(ctx.paths.runs)
-        for entry in journal.files
-    )
+    return (str(path), files.sha256(content)) in files.written_by_runs(ctx.paths.runs)
 
 
 # --- plan -----------------------------------------------------------------------------------
