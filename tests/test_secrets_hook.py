@@ -55,3 +55,19 @@ def test_hook_leaves_someone_elses_hook_alone(tmp_path: Path) -> None:
     assert "bootstrap secrets scan --staged" in out.stderr and "is not ours" in out.stderr
     assert theirs.read_text() == "#!/bin/sh\nexec pre-commit run\n"
     assert bootstrap("secrets", "hook", str(tmp_path / "not-a-repo")).returncode == 2
+
+
+def test_the_hook_every_new_repository_gets_says_where_the_secrets_check_goes(tmp_path: Path) -> None:
+    from bootstrap.paths import builtin_dotfiles
+    from bootstrap.secrets.hook import TEMPLATE_MARKER
+
+    template = (builtin_dotfiles() / "pre-commit-hook").read_text()
+    assert TEMPLATE_MARKER in template  # the marker the check looks for is in the real template
+    repo = tmp_path / "repo"
+    git(tmp_path, "init", "-q", str(repo))
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(template)
+    out = bootstrap("secrets", "hook", str(repo))
+    assert out.returncode == 1
+    assert "is bootstrap's hook for every new repository" in out.stderr and "- id: bootstrap-secrets" in out.stderr
+    assert hook.read_text() == template

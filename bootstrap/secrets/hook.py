@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from bootstrap.context import Context
 
 MARKER = "# bootstrap: blocks commits that contain plaintext secrets"
+# the data-scientist role's hook that git copies into every new repository (dotfiles/pre-commit-hook)
+TEMPLATE_MARKER = "# bootstrap: runs this repository's pre-commit checks"
 MODE = 0o700  # executable, and only for its owner
 PRE_COMMIT_CONFIG = """\
   - repo: local
@@ -56,6 +58,11 @@ def steps(ctx: Context, repo: Path) -> list[Step]:
 
     target = hooks_dir(ctx, repo) / "pre-commit"
     before = files.read(target)
+    if before is not None and TEMPLATE_MARKER.encode() in before:
+        raise Failure(
+            f"{ctx.tilde(target)} is bootstrap's hook for every new repository: it runs this repository's "
+            f".pre-commit-config.yaml, so add the secrets check there, under `repos:`\n{PRE_COMMIT_CONFIG}"
+        )
     if before is not None and MARKER.encode() not in before:
         raise Failure(
             f"{ctx.tilde(target)} already exists and is not ours; it was left as it is. With the pre-commit "
