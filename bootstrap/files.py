@@ -203,7 +203,7 @@ class Journal:
     """What one run changed, written before each change so that a killed run can be undone."""
 
     runs_dir: Path
-    kind: str  # "run" | "undo" | "install"
+    kind: str  # "run" | "undo" | "install" | "terraform" | "terragrunt" (a command's own steps)
     command: str
     profile: Optional[str] = None
     undoes: Optional[str] = None

@@ -205,14 +205,49 @@ def undo(
 def ensure_path(ctx: Context, argv: list[str]) -> Optional[Step]:
     """install.sh's last step: ~/.local/bin on the login PATH, journaled like any run."""
     from bootstrap import shellpath
+
+    done = apply_steps(ctx, "install", argv, lambda: list(shellpath.steps(ctx)))
+    return done[0] if done else None
+
+
+def apply_steps(
+    ctx: Context,
+    kind: str,
+    argv: list[str],
+    make_steps: Callable[[], list[Optional[Step]]],
+    wait: float = 0,
+    on_done: Optional[Callable[[Step], None]] = None,
+) -> list[Step]:
+    """Steps made outside a run (install.sh's PATH, `bootstrap terraform install`'s command),
+    applied under the run lock and journaled for `bootstrap undo`; returns those applied.
+
+    The steps are worked out once the lock is held. With `wait`, a run holding the lock is
+    waited for up to that many seconds: a second `terraform install` racing this one waits its
+    turn (these steps take milliseconds) and then finds the command already in place.
+    """
+    import contextlib
+    import time
+
     from bootstrap.steps import Applier
 
-    with files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)):
-        steps = shellpath.steps(ctx)
+    deadline = time.monotonic() + wait
+    with contextlib.ExitStack() as stack:
+        while True:
+            try:
+                stack.enter_context(files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)))
+                break
+            except Failure:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
+        steps = [s for s in make_steps() if s is not None]
         if not steps:
-            return None
-        journal = files.Journal(ctx.paths.runs, "install", command_line(argv))
+            return []
+        journal = files.Journal(ctx.paths.runs, kind, command_line(argv))
+        applier = Applier(ctx, files.Writer(journal))
         for step in steps:
-            Applier(ctx, files.Writer(journal)).apply(step)
+            applier.apply(step)
+            if on_done is not None:
+                on_done(step)
         journal.finish()
-        return steps[0]
+        return steps

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 
 if TYPE_CHECKING:
     from bootstrap.context import Context
+    from bootstrap.steps import Step
 
 ProfileOpt = typer.Option(
     None,
@@ -39,3 +41,18 @@ def context() -> Context:
     from bootstrap.context import from_environment
 
     return from_environment()
+
+
+def journaled(ctx: Context, kind: str, make_steps: Callable[[], list[Optional[Step]]]) -> None:
+    """A command's own file steps (the terraform and terragrunt commands), applied under the
+    run lock (waiting for a racing install) and journaled for `bootstrap undo`."""
+    from bootstrap import render, runs
+
+    runs.apply_steps(
+        ctx,
+        kind,
+        sys.argv[1:],
+        make_steps,
+        wait=30,
+        on_done=lambda step: render.step_progress(ctx.console, step, "done"),
+    )

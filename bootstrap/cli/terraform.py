@@ -6,11 +6,11 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from bootstrap.cli.options import ProfileOpt, context
+from bootstrap.cli.options import ProfileOpt, context, journaled
 from bootstrap.errors import Failure, UserError
 
 if TYPE_CHECKING:
@@ -31,38 +31,6 @@ def _settings(ctx: Context, profile: Optional[str]) -> Settings:
 
     prepared = runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor")
     return terraform.settings(ctx, prepared.profile.components.terraform)
-
-
-def _journaled(ctx: Context, make_steps: Callable[[], list[Optional[Step]]]) -> None:
-    """Apply the steps under the run lock, journaled for `bootstrap undo`.
-
-    The steps are worked out once the lock is held: a second `install` racing this one waits
-    its turn (these steps take milliseconds) and then finds the shim already in place.
-    """
-    import contextlib
-    import time
-
-    from bootstrap import files, render, runs
-    from bootstrap.steps import Applier
-
-    deadline = time.monotonic() + 30
-    with contextlib.ExitStack() as stack:
-        while True:
-            try:
-                stack.enter_context(files.run_lock(ctx.paths.lock, ctx.tilde(ctx.paths.lock)))
-                break
-            except Failure:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        steps = [s for s in make_steps() if s is not None]
-        if not steps:
-            return
-        journal = files.Journal(ctx.paths.runs, "terraform", runs.command_line(sys.argv[1:]))
-        for step in steps:
-            Applier(ctx, files.Writer(journal)).apply(step)
-            render.step_progress(ctx.console, step, "done")
-        journal.finish()
 
 
 def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> str:
@@ -110,7 +78,7 @@ def install(
     conf = _settings(ctx, profile)
     result = _install(ctx, conf, spec, Path.cwd())
     version = result.split()[0]
-    _journaled(ctx, lambda: [terraform.shim_step(ctx)])
+    journaled(ctx, "terraform", lambda: [terraform.shim_step(ctx)])
     if result.endswith("(new)"):
         ctx.console.print(
             f"Installed and verified Terraform {version} in {ctx.tilde(terraform.binary(ctx, version).parent)}",
@@ -155,7 +123,7 @@ def use(
         )
         return [terraform.shim_step(ctx), pin]
 
-    _journaled(ctx, steps)
+    journaled(ctx, "terraform", steps)
     where = "by default" if global_ else "in this folder"
     ctx.console.print(f"`terraform` now runs Terraform {version} {where}.", markup=False)
 

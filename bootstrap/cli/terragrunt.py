@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from bootstrap.cli.options import ProfileOpt, context
+from bootstrap.cli.options import ProfileOpt, context, journaled
 from bootstrap.errors import Failure, UserError
 
 if TYPE_CHECKING:
@@ -76,13 +76,12 @@ def install(
     (SHA256SUMS.gpgsig) when signing keys are set (terraform.terragrunt.keys or
     BOOTSTRAP_TERRAGRUNT_KEYS); without keys it is checked by checksum only, and this says so."""
     from bootstrap import terragrunt
-    from bootstrap.cli.terraform import _journaled
 
     ctx = context()
     conf = _settings(ctx, profile)
     chosen = _chosen(ctx, conf, version, Path.cwd())
     new = _install(ctx, conf, chosen)
-    _journaled(ctx, lambda: [terragrunt.shim_step(ctx, conf)])
+    journaled(ctx, "terragrunt", lambda: [terragrunt.shim_step(ctx, conf)])
     if new:
         ctx.console.print(
             f"Installed Terragrunt {chosen} in {ctx.tilde(terragrunt.binary(ctx, chosen).parent)} "
@@ -166,7 +165,6 @@ def uninstall(
 ) -> None:
     """Remove one installed Terragrunt version."""
     from bootstrap import releases, terragrunt
-    from bootstrap.cli.terraform import _journaled
     from bootstrap.errors import did_you_mean
 
     ctx = context()
@@ -178,7 +176,7 @@ def uninstall(
             f"Terragrunt {chosen} is not installed; {did_you_mean(str(chosen), have)}see `bootstrap terragrunt list`"
         )
     if terragrunt.shim_path(ctx).is_file():  # its fallback may have been the version just removed
-        _journaled(ctx, lambda: [terragrunt.shim_step(ctx, conf)])
+        journaled(ctx, "terragrunt", lambda: [terragrunt.shim_step(ctx, conf)])
     ctx.console.print(f"Removed Terragrunt {chosen}.", markup=False)
 
 
