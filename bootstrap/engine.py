@@ -113,7 +113,7 @@ def owned(ctx: Context, profile: Profile, name: str) -> list[managed.Owned]:
 def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previous]) -> managed.Released:
     old = previous.ledger.components.get(name, []) if previous else []
     going = managed.gone(old, owned(ctx, profile, name)) if old else []
-    if not going or previous is None:
+    if previous is None or not going:
         return managed.Released()
     why = previous.why(name)
     out = managed.release_files(ctx, name, [o for o in going if o.kind in ("file", "block")], why)

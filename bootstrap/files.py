@@ -221,6 +221,11 @@ class Journal:
         return self.runs_dir / self.id
 
     @property
+    def in_effect(self) -> bool:
+        """A run (not an undo) whose changes no undo has taken back."""
+        return self.kind != "undo" and self.undone_by is None
+
+    @property
     def used(self) -> bool:
         return bool(self.files or self.dirs or self.installed or self.removed)
 
@@ -299,7 +304,7 @@ def written_by_runs(runs_dir: Path) -> set[tuple[str, Optional[str]]]:
     return {
         (entry["path"], entry.get("after_sha256"))
         for journal in list_journals(runs_dir)
-        if journal.kind != "undo" and journal.undone_by is None
+        if journal.in_effect
         for entry in journal.files
     }
 

@@ -128,7 +128,7 @@ def settle(ctx: Context, owned: list[Owned]) -> list[Owned]:
 def original(ctx: Context, target: Path) -> Optional[bytes]:
     """The person's own file from before the first run (not undone) that wrote it, if they had one."""
     for journal in files.list_journals(ctx.paths.runs):
-        entry = journal.entry(target) if journal.kind != "undo" and journal.undone_by is None else None
+        entry = journal.entry(target) if journal.in_effect else None
         if entry is not None:
             return (
                 files.read(journal.folder / entry["backup"]) if entry.get("existed") and entry.get("backup") else None

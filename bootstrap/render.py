@@ -63,10 +63,8 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
     for item in plans:
         if not item.steps and not item.error:
             console.print(f"  ✓ {item.name}: already as the profile says", style="green", markup=False)
-            for note in item.notes:
-                console.print(f"    i {note}", style="cyan", markup=False)
-            continue
-        console.print(f"  {item.name}", style="bold", markup=False)
+        else:
+            console.print(f"  {item.name}", style="bold", markup=False)
         if item.error:
             console.print(f"    ✗ cannot plan: {item.error}", style="red", markup=False)
         for note in item.notes:

@@ -173,7 +173,7 @@ def undoable(ctx: Context) -> list[files.Journal]:
 def find_run(ctx: Context, run_id: Optional[str]) -> Optional[files.Journal]:
     journals = undoable(ctx)
     if run_id is None:
-        live = [j for j in journals if j.kind != "undo" and j.undone_by is None]
+        live = [j for j in journals if j.in_effect]
         return live[-1] if live else None
     matches = [j for j in journals if j.id == run_id] or [j for j in journals if j.id.startswith(run_id)]
     if len(matches) != 1:

@@ -296,7 +296,7 @@ def installed_by_us(ctx: Context) -> dict[str, str]:
     return {
         item["what"]: item["remove"]
         for journal in files.list_journals(ctx.paths.runs)
-        if journal.undone_by is None
+        if journal.in_effect
         for item in journal.installed
     }
 
