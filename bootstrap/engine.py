@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import components, files, managed
-from bootstrap.errors import Failure, UserError, did_you_mean
+from bootstrap.errors import Deferred, Failure, UserError, did_you_mean
 from bootstrap.proc import ProcError
 from bootstrap.schema import COMPONENTS, SELECTABLE
 from bootstrap.steps import Applier, Step
@@ -139,6 +139,17 @@ def plan(ctx: Context, profile: Profile, names: list[str], previous: Optional[Pr
     return plans
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A step the run left for later: not broken, waiting on someone or something."""
+
+    component: str
+    summary: str
+    waits_on: str  # a key of errors.WAITS_ON
+    why: str
+    fix: str
+
+
 @dataclass
 class RunOutcome:
     """What a run did."""
@@ -147,10 +158,23 @@ class RunOutcome:
     failed: dict[str, str] = field(default_factory=dict)  # component -> what went wrong
     skipped: dict[str, str] = field(default_factory=dict)  # component -> why it was not run
     pending: list[Step] = field(default_factory=list)  # still planned after the run: a bug, loudly
+    deferred: list[Waiting] = field(default_factory=list)  # left for later: exit 3, not a bug
 
     @property
     def ok(self) -> bool:
         return not (self.failed or self.pending)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all done, 1 something failed, 3 all that could be done is done and the rest waits."""
+        if not self.ok:
+            return 1
+        return 3 if self.deferred else 0
+
+    def waiting(self, step: Step) -> bool:
+        return bool(step.waits_on) or any(
+            w.component == step.component and w.summary == step.summary for w in self.deferred
+        )
 
 
 def apply(
@@ -176,6 +200,11 @@ def apply(
             on_step(step, "start")
             try:
                 applier.apply(step)
+            except Deferred as exc:
+                # not broken: the rest of the component goes on, and the run ends with exit 3
+                outcome.deferred.append(Waiting(item.name, step.summary, exc.waits_on, ctx.tilde(exc.why), exc.fix))
+                on_step(step, "deferred")
+                continue
             except (Failure, UserError, ProcError, OSError) as exc:
                 outcome.failed[item.name] = f"{step.summary}: {ctx.tilde(exc)}"
                 on_step(step, "failed")
@@ -186,5 +215,5 @@ def apply(
     for again in plan(ctx, profile, [p.name for p in plans if p.name in touched], previous):
         if again.error:
             outcome.failed[again.name] = again.error
-        outcome.pending += again.steps
+        outcome.pending += [s for s in again.steps if not outcome.waiting(s)]
     return outcome

@@ -1,4 +1,4 @@
-"""The two ways a command ends badly: bad input (exit 2) and a failure (exit 1)."""
+"""How a command ends badly: bad input (exit 2), a failure (exit 1), or work that waits (exit 3)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,31 @@ class Failure(Exception):
     """Something the user asked for could not be done: exit code 1."""
 
     exit_code = 1
+
+
+WAITS_ON = {
+    "administrator": "an administrator",
+    "network": "the network",
+    "trust": "your trust in the team's settings",
+    "you": "you",
+}
+
+
+class Deferred(Exception):
+    """A step that cannot be done now and is not broken: it waits on someone or something.
+
+    `waits_on` is a key of WAITS_ON; `fix` is the command (or sentence) that does it later.
+    A run that deferred steps but failed none exits 3, and the check after applying does not
+    count a deferred step as pending.
+    """
+
+    def __init__(self, waits_on: str, why: str, fix: str = "") -> None:
+        if waits_on not in WAITS_ON:
+            raise ValueError(f"unknown waits_on: {waits_on}")
+        super().__init__(why)
+        self.waits_on = waits_on
+        self.why = why
+        self.fix = fix
 
 
 class Cancelled(Exception):

@@ -9,13 +9,14 @@ import shlex
 from typing import TYPE_CHECKING, Any, Optional
 
 from bootstrap import __version__, files
+from bootstrap.errors import WAITS_ON
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from bootstrap.context import Context
     from bootstrap.doctor import Report
-    from bootstrap.engine import ComponentPlan, RunOutcome
+    from bootstrap.engine import ComponentPlan, RunOutcome, Waiting
     from bootstrap.runs import Prepared, RunResult, UndoResult
     from bootstrap.steps import Step
 
@@ -71,6 +72,13 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
             console.print(f"    i {note}", style="cyan", markup=False)
         for step in item.steps:
             pending += 1
+            if step.waits_on:
+                console.print(
+                    f"    … {step.summary} (waits on {WAITS_ON[step.waits_on]})", style="yellow", markup=False
+                )
+                if step.fix:
+                    console.print(f"      later: {step.fix}", style="dim", markup=False)
+                continue
             console.print(f"    • {step.summary}", markup=False)
             for argv in step.commands:
                 console.print(f"      $ {shlex.join(argv)}", style="cyan", markup=False)
@@ -120,6 +128,8 @@ def step_progress(console: Console, step: Step, state: str) -> None:
         console.print(f"  ✓ {step.component}: {step.summary}", style="green", markup=False)
     elif state == "failed":
         console.print(f"  ✗ {step.component}: {step.summary}", style="red", markup=False)
+    elif state == "deferred":
+        console.print(f"  … {step.component}: {step.summary} (left for later)", style="yellow", markup=False)
 
 
 def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
@@ -142,8 +152,11 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
                 markup=False,
             )
         done = len(outcome.applied)
-        if outcome.ok:
-            console.print(f"Done: {done} change{'s' if done != 1 else ''} made.", style="green", markup=False)
+        made = f"{done} change{'s' if done != 1 else ''} made"
+        if outcome.ok and outcome.deferred:
+            console.print(f"{made}: everything bootstrap could do now is done.", style="green", markup=False)
+        elif outcome.ok:
+            console.print(f"Done: {made}.", style="green", markup=False)
         else:
             console.print(
                 f"{done} change{'s' if done != 1 else ''} made; some parts did not finish (see above). "
@@ -151,9 +164,23 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
                 style="red",
                 markup=False,
             )
+        waiting_summary(console, outcome.deferred)
     if result.journal is not None:
         console.print(f"To take these changes back: bootstrap undo {result.journal.id}", markup=False)
     console.print("To check everything works: bootstrap doctor", markup=False)
+
+
+def waiting_summary(console: Console, deferred: list[Waiting]) -> None:
+    """What the run left for later, grouped by whom it waits on, each with what does it."""
+    for who, label in WAITS_ON.items():
+        items = [w for w in deferred if w.waits_on == who]
+        if not items:
+            continue
+        console.print(f"Waiting on {label}:", style="yellow bold", markup=False)
+        for w in items:
+            console.print(f"  … {w.component}: {w.why}", style="yellow", markup=False)
+            if w.fix:
+                console.print(f"      {w.fix}", markup=False)
 
 
 # --- doctor ---------------------------------------------------------------------------------

@@ -115,11 +115,12 @@ def run(
         plans = engine.plan(ctx, prepared.profile, prepared.names, prepared.previous)
         journal = files.Journal(ctx.paths.runs, "run", command_line(argv), profile=prepared.name)
         writer = files.Writer(journal)
-        pending = any(p.steps or p.error for p in plans)
         outcome = None
-        if pending:
+        if any(p.error or any(not s.waits_on for s in p.steps) for p in plans):
             if not confirm(plans):
                 return RunResult(plans, None, None, declined=True)
+            outcome = engine.apply(ctx, prepared.profile, plans, writer, on_step, prepared.previous)
+        elif any(p.steps for p in plans):  # only steps that wait: nothing to ask, they are listed at the end
             outcome = engine.apply(ctx, prepared.profile, plans, writer, on_step, prepared.previous)
         text = answers.remembered_text(prepared.name, prepared.answers, list(prepared.loaded.model.prompts))
         writer.write(ctx.paths.remembered, text, 0o600)
@@ -137,7 +138,9 @@ def owned_now(ctx: Context, prepared: Prepared, outcome: Optional[engine.RunOutc
     may still have set up is forgotten.
     """
     old = prepared.previous.ledger if prepared.previous else managed.Ledger()
-    unfinished = set(outcome.failed) | set(outcome.skipped) if outcome else set()
+    unfinished = (
+        set(outcome.failed) | set(outcome.skipped) | {w.component for w in outcome.deferred} if outcome else set()
+    )
     kept = dict(old.components)
     owners = {name: owner for name in kept if (owner := old.owner(name))}
     for name in prepared.selection.chosen:

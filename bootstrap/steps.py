@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
+from bootstrap.errors import Deferred
+
 if TYPE_CHECKING:
     from bootstrap.context import Context
     from bootstrap.files import Writer
@@ -33,6 +35,12 @@ class Step:
     installs: Optional[tuple[str, str]] = None  # (what, how to remove it): undo lists, never removes
     later: str = ""  # what is only known at run time (a version to resolve, a value to compute)
     apply: Optional[Callable[[Applier], None]] = None  # work that cannot be written down beforehand
+    # Known at plan time to wait on someone (a key of errors.WAITS_ON): plan shows it, run never
+    # applies it, and it is deferred rather than pending. `fix` is what does it later.
+    waits_on: str = ""
+    fix: str = ""
+    # what the step will need on the day: "password" (sudo asks), "network", "administrator"
+    needs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Applier:
     writer: Writer
 
     def apply(self, step: Step) -> None:
+        if step.waits_on:
+            raise Deferred(step.waits_on, step.summary, step.fix)
         for change in step.changes:
             if change.after is None:
                 self.writer.remove(change.path)

@@ -93,12 +93,12 @@ def test_added_team_is_pinned_and_nothing_of_it_runs_before_trust(repo: TeamRepo
     assert "acme/eng" in listed and "acme/common" in listed
 
     first = run(answers)
-    assert first.returncode == 1
+    assert first.returncode == 3  # all else done; the command waits on the person's trust
     assert "bootstrap profile trust acme" in first.stdout + first.stderr
     assert canary(home) == []
     # the declarative parts were applied all the same, extends resolved inside the team
     assert git_value(home, "acme.team") == "data" and git_value(home, "acme.common") == "yes"
-    assert bootstrap("plan", "--profile", "acme/eng", "--answers", str(answers)).returncode == 1
+    assert bootstrap("plan", "--profile", "acme/eng", "--answers", str(answers)).returncode == 0
     assert canary(home) == []
 
     trusted = bootstrap("profile", "trust", "acme")
@@ -146,8 +146,10 @@ def test_a_changed_command_needs_trust_again_and_yes_never_trusts(repo: TeamRepo
     moved = bootstrap("profile", "update", "--yes")  # every team
     assert moved.returncode == 0
     assert "trust them again" in moved.stdout and 'echo two >> "$HOME/canary"' in moved.stdout
-    blocked = run(answers)
-    assert blocked.returncode == 1 and "not trusted" in blocked.stdout + blocked.stderr
+    blocked = run(answers)  # everything else applies; the changed command waits for trust: exit 3
+    assert blocked.returncode == 3, blocked.stdout + blocked.stderr
+    assert "Waiting on your trust in the team's settings:" in blocked.stdout
+    assert "bootstrap profile trust acme" in blocked.stdout
     assert canary(home) == ["one"]
     assert git_value(home, "acme.team") == "data2"  # the declarative change still applied
     doctor = json.loads(bootstrap("doctor", "--json", "--profile", "acme/eng").stdout)
@@ -180,13 +182,16 @@ def test_malicious_profile_never_runs_untrusted(tmp_path: Path, home: Path, answ
         }
     )
     assert bootstrap("profile", "add", evil.url, "--name", "acme", "--yes").returncode == 0
-    for args in (
-        ("run", "--profile", "acme/eng", "--yes", "--answers", str(answers)),
-        ("run", "--profile", "acme/eng", "--yes", "--answers", str(answers), "--only", "commands"),
-        ("plan", "--profile", "acme/eng", "--answers", str(answers)),
+    for args, code in (
+        (("run", "--profile", "acme/eng", "--yes", "--answers", str(answers)), 3),
+        (("run", "--profile", "acme/eng", "--yes", "--answers", str(answers), "--only", "commands"), 3),
+        (("plan", "--profile", "acme/eng", "--answers", str(answers)), 0),
+        (("plan", "--profile", "acme/eng", "--answers", str(answers), "--detailed-exitcode"), 2),
     ):
         result = bootstrap(*args)
-        assert result.returncode == 1, args
+        assert result.returncode == code, (args, result.stdout, result.stderr)
+        assert "Innocent (not trusted yet, so not run)" in result.stdout
+        assert "bootstrap profile trust acme" in result.stdout
     doctor = json.loads(bootstrap("doctor", "--json", "--profile", "acme/eng").stdout)
     statuses = {c["id"]: c["status"] for c in doctor["checks"] if c["component"] == "commands"}
     assert statuses == {"commands.trust": "warning", "commands.1.innocent": "skipped"}
@@ -195,7 +200,7 @@ def test_malicious_profile_never_runs_untrusted(tmp_path: Path, home: Path, answ
     # a local copy given by path is not trusted either
     copy = tmp_path / "copy.yaml"
     copy.write_text((evil.work / "eng.yaml").read_text())
-    assert bootstrap("run", "--profile", str(copy), "--yes", "--answers", str(answers)).returncode == 1
+    assert bootstrap("run", "--profile", str(copy), "--yes", "--answers", str(answers)).returncode == 3
     assert not (home / "ran-run").exists() and not (home / "ran-unless").exists()
     # skipping commands gives a clean run of the rest
     assert run(answers, "--skip", "commands").returncode == 0
@@ -227,13 +232,13 @@ def test_unless_decides_whether_a_trusted_command_runs(tmp_path: Path, home: Pat
 def test_path_profile_commands_run_after_trusting_the_file(tmp_path: Path, home: Path, answers: Path) -> None:
     profile = tmp_path / "mine.yaml"
     profile.write_text('schema: 1\nextends: [base]\ncommands:\n  - {name: Mark, run: echo f >> "$HOME/canary"}\n')
-    assert bootstrap("run", "--profile", str(profile), "--yes", "--answers", str(answers)).returncode == 1
+    assert bootstrap("run", "--profile", str(profile), "--yes", "--answers", str(answers)).returncode == 3
     assert canary(home) == []
     assert bootstrap("profile", "trust", str(profile)).returncode == 0
     assert bootstrap("run", "--profile", str(profile), "--yes", "--answers", str(answers)).returncode == 0
     assert canary(home) == ["f"]
     profile.write_text(profile.read_text().replace("echo f", "echo g"))
-    assert bootstrap("run", "--profile", str(profile), "--yes", "--answers", str(answers)).returncode == 1
+    assert bootstrap("run", "--profile", str(profile), "--yes", "--answers", str(answers)).returncode == 3
     assert canary(home) == ["f"]
 
 

@@ -96,8 +96,8 @@ def run(
 
     result = runs.run(ctx, prepared, sys.argv[1:], confirm, render.RunProgress(console))
     render.run_summary(ctx, console, result)
-    if result.outcome is not None and not result.outcome.ok:
-        raise typer.Exit(1)
+    if result.outcome is not None and result.outcome.exit_code:
+        raise typer.Exit(result.outcome.exit_code)
 
 
 @app.command()

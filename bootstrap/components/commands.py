@@ -14,7 +14,6 @@ from typing import Any
 
 from bootstrap import files, trust
 from bootstrap.context import Context
-from bootstrap.errors import Failure
 from bootstrap.findings import Check, Outcome, ok
 from bootstrap.schema import Command, Profile
 from bootstrap.steps import Applier, Step
@@ -63,15 +62,22 @@ def _check(ctx: Context, command: Command) -> bool:
     return ctx.runner.run(["sh", "-c", command.unless], cwd=ctx.home, timeout=CHECK_TIMEOUT).ok
 
 
+def _trust_fix(verdict: trust.Verdict) -> str:
+    return verdict.fix or "bootstrap profile trust FILE (the profile file that holds it), or --skip commands"
+
+
 def plan(ctx: Context, profile: Profile) -> list[Step]:
     verdicts = trust.judge(ctx.paths, list(profile.commands))
-    untrusted = [v for v in verdicts if not v.trusted]
-    if untrusted:
-        raise Failure(_untrusted_message(untrusted))
     done = _done(ctx)
     steps = []
     for verdict in verdicts:
         command = verdict.command
+        if not verdict.trusted:
+            # nothing of it runs, not even its `unless`: it waits for the person to read and trust it
+            steps.append(
+                Step(NAME, f"{command.name} (not trusted yet, so not run)", waits_on="trust", fix=_trust_fix(verdict))
+            )
+            continue
         if command.unless is not None:
             if _check(ctx, command):
                 continue
