@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import pexpect
+
 SUITE = "bookworm"
 MIRROR = os.environ.get("BOOTSTRAP_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 # A laptop has these before the first day; git, jq and the rest are for bootstrap to install.
@@ -92,7 +94,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _in_root(root: Path, script: str, *, binds: tuple[tuple[Path, str], ...] = (), timeout: float = 1800) -> Ran:
+def _in_root(
+    root: Path, script: str, *, binds: tuple[tuple[Path, str], ...] = (), timeout: float = 1800, offline: bool = False
+) -> Ran:
+    return _measured(_argv(root, script, binds, offline), timeout)
+
+
+def _argv(root: Path, script: str, binds: tuple[tuple[Path, str], ...], offline: bool) -> list[str]:
     mounts = [
         f"mount --rbind /dev {shlex.quote(str(root / 'dev'))}",
         f"mount -t proc proc {shlex.quote(str(root / 'proc'))}",
@@ -102,9 +110,15 @@ def _in_root(root: Path, script: str, *, binds: tuple[tuple[Path, str], ...] = (
         inside = root / target.lstrip("/")
         inside.mkdir(parents=True, exist_ok=True)
         mounts.append(f"mount --bind {shlex.quote(str(source))} {shlex.quote(str(inside))}")
+    if offline:  # a network namespace of its own: loopback only, no route out of the machine
+        mounts.append("ip link set lo up")
     outer = " && ".join(mounts) + f" && exec chroot {shlex.quote(str(root))} /bin/sh -c {shlex.quote(script)}"
     # A PID namespace too: daemons a command leaves behind (gpg-agent) end with it.
-    return _measured(["unshare", "--mount", "--pid", "--fork", "--", "/bin/sh", "-c", outer], timeout)
+    net = ["--net"] if offline else []
+    return ["unshare", "--mount", "--pid", *net, "--fork", "--", "/bin/sh", "-c", outer]
+
+
+ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
 
 
 @dataclass
@@ -116,9 +130,8 @@ class Ran:
 
 
 def _measured(argv: list[str], timeout: float) -> Ran:
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=ENV)
         deadline = time.monotonic() + timeout
         while True:
             # wait4, not wait: it returns this command's own resource usage (peak memory).
@@ -147,28 +160,39 @@ class Machine:
 
     root: Path
     caches: Path
+    user: str = USER  # whose home and login shell as_user means
+    offline: bool = False  # the user's commands run with no route out of the machine
 
     @property
     def home(self) -> Path:
-        return self.root / "home" / USER
+        return self.root / "home" / self.user
 
     def inside(self, path: Path) -> str:
         return "/" + str(path.relative_to(self.root))
 
     def as_root(self, script: str, timeout: float = 1800) -> Ran:
-        return self._run(script, timeout)
+        return _in_root(self.root, script, binds=self._binds(), timeout=timeout)
 
     def as_user(self, script: str, timeout: float = 1800) -> Ran:
         """Run in a new login shell of the user, as a new terminal would."""
-        return self._run(f"exec su - {USER} -c {shlex.quote(script)}", timeout)
+        return _in_root(self.root, self._login(script), binds=self._binds(), timeout=timeout, offline=self.offline)
 
-    def _run(self, script: str, timeout: float) -> Ran:
-        binds = (
+    def terminal(self, script: str, columns: int = 80, lines: int = 24, timeout: float = 120) -> pexpect.spawn:
+        """The user's login shell running script on a real pseudo-terminal, for a test to answer."""
+        argv = _argv(self.root, self._login(script), self._binds(), self.offline)
+        env = {**ENV, "TERM": "xterm-256color"}
+        return pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=timeout, dimensions=(lines, columns))
+
+    def _login(self, script: str) -> str:
+        return f"exec su - {self.user} -c {shlex.quote(script)}"
+
+    def _binds(self) -> tuple[tuple[Path, str], ...]:
+        return (
             (self.caches / "apt", "/var/cache/apt/archives"),
             (self.caches / "pip", "/var/cache/test-pip"),
             (self.caches / "uv", "/var/cache/test-uv"),
+            (self.caches / "wheels", "/var/cache/test-wheels"),
         )
-        return _in_root(self.root, script, binds=binds, timeout=timeout)
 
 
 def fresh(workdir: Path, caches: Path) -> Machine:
@@ -178,7 +202,7 @@ def fresh(workdir: Path, caches: Path) -> Machine:
     root.mkdir()
     subprocess.run(["tar", "-xpf", str(image), "--numeric-owner", "-C", str(root)], check=True)
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
-    for name in ("apt", "pip", "uv"):
+    for name in ("apt", "pip", "uv", "wheels"):
         (caches / name).mkdir(parents=True, exist_ok=True)
     (caches / "apt" / "partial").mkdir(exist_ok=True)
     # System-wide settings, outside the user's home, so the home comparison stays exact.
