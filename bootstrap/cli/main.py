@@ -141,9 +141,11 @@ def doctor(
     only: Optional[str] = OnlyOpt,
     skip: Optional[str] = SkipOpt,
 ) -> None:
-    """Check everything; show the problems first, each with the command that fixes it.
+    """Check everything: the problems first, each with the command that fixes it.
 
-    Then one line per component, and the next step. Exit code 1 when something is broken.
+    Each problem says what is wrong and the exact fix; then one line per component, and the
+    next step. On a computer bootstrap has not set up yet, it first says to run `bootstrap`.
+    Long text wraps to the terminal, never cut. Exit code 1 when something is broken.
     """
     from bootstrap import doctor as doctor_mod
     from bootstrap import render_doctor, runs
