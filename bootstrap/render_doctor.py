@@ -139,8 +139,7 @@ def screen(
     if covered:
         ids = ", ".join(f.id for f in covered)
         lines += [
-            Line(t)
-            for t in wrap(f"Until then, these checks find what it sets up: {ids}", width, rest=INDENT, whole_words=True)
+            Line(t) for t in wrap(f"These checks fail until it has run: {ids}", width, rest=INDENT, whole_words=True)
         ]
         if len(covered) < len(problems):
             lines.append(Line(""))

@@ -133,7 +133,7 @@ def test_a_machine_never_set_up_is_told_to_run_bootstrap_first(width: int) -> No
     assert lines[0].style == "bold"
     # what the first run sets up is named once, without a `bootstrap run --only` per check
     assert "bootstrap run --only" not in words
-    assert "Until then, these checks find what it sets up: git.email, shell.completion.bash.terraform" in words
+    assert "These checks fail until it has run: git.email, shell.completion.bash.terraform" in words
     # a problem the first run cannot fix keeps its own fix
     assert f"Fix: {LONG_COMMAND}" in words and "Fix: sudo apt-get install -y awscli" in words
     assert words.endswith(

@@ -115,3 +115,24 @@ def test_after_the_first_run_every_problem_and_its_fix_is_on_the_screen_whole(
         assert (f"{check['id']}:" if timed else f"{check['id']}: {words([check['summary']])}") in words(every), check
     assert any(EMAIL in row for row in every), "\n".join(every)
     assert_nothing_cut(every, size[0])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("no_color", [False, True])
+def test_colours_mark_the_problems_unless_no_color_is_set(home: Path, no_color: bool) -> None:
+    import pexpect
+
+    env = {**terminal_env(home), "BOOTSTRAP_SKIP": "packages,aws,secrets,terraform,shell,dotfiles"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bootstrap", "doctor"], env=env, encoding="utf-8", timeout=60, dimensions=(24, 80)
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.before or ""
+    assert child.exitstatus == 1 and "git.identity" in output, output
+    if no_color:
+        assert "\x1b[3" not in output, repr(output)  # no colour at all (bold is not a colour)
+    else:
+        assert "\x1b[31m✗" in output, repr(output)
