@@ -1,28 +1,21 @@
-"""How results look: plans and diffs, run progress, doctor tables, JSON and chat reports."""
+"""How results look: plans and diffs, run progress, undo, profiles (doctor's screen: render_doctor.py)."""
 
 from __future__ import annotations
 
-import json
-import platform as _platform
 import re
 import shlex
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import __version__, files
+from bootstrap import files
 from bootstrap.errors import WAITS_ON
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from bootstrap.context import Context
-    from bootstrap.doctor import Report
     from bootstrap.engine import ComponentPlan, RunOutcome, Waiting
     from bootstrap.runs import Prepared, RunResult, UndoResult
     from bootstrap.steps import Step
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)*")
-ICON = {"ok": "✓", "info": "i", "warning": "!", "error": "✗", "skipped": "-"}
-STYLE = {"ok": "green", "info": "cyan", "warning": "yellow", "error": "red", "skipped": "dim"}
 
 
 def _diff(console: Console, text: str) -> None:
@@ -181,112 +174,6 @@ def waiting_summary(console: Console, deferred: list[Waiting]) -> None:
             console.print(f"  … {w.component}: {w.why}", style="yellow", markup=False)
             if w.fix:
                 console.print(f"      {w.fix}", markup=False)
-
-
-# --- doctor ---------------------------------------------------------------------------------
-
-
-def doctor_table(ctx: Context, console: Console, report: Report) -> None:
-    from rich.table import Table
-
-    table = Table(show_header=True, header_style="bold", expand=False, show_lines=False)
-    table.add_column("", width=1)
-    table.add_column("check")
-    table.add_column("what we found")
-    table.add_column("how to fix it")
-    component = None
-    for finding in report.findings:
-        if finding.component != component:
-            component = finding.component
-            table.add_row("", f"[bold]{component}[/bold]", "", "")
-        table.add_row(
-            f"[{STYLE[finding.status]}]{ICON[finding.status]}[/]",
-            _escape(finding.id),
-            _escape(ctx.tilde(finding.summary)),
-            _escape(ctx.tilde(finding.fix or "")),
-        )
-    console.print(f"Profile {report.profile}")
-    console.print(table)
-    problems = [f for f in report.findings if f.status in ("warning", "error")]
-    if not problems:
-        console.print("Everything looks good.", style="green")
-    else:
-        errors = sum(f.status == "error" for f in problems)
-        console.print(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({errors} error{'s' if errors != 1 else ''}): "
-            "run the command in 'how to fix it' for each, then `bootstrap doctor` again.",
-            style="red" if errors else "yellow",
-            markup=False,
-        )
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def doctor_json(ctx: Context, report: Report) -> str:
-    data: dict[str, Any] = {
-        "schema": 1,
-        "version": __version__,
-        "status": report.status,
-        "profile": report.profile,
-        "checks": [
-            {
-                "id": f.id,
-                "component": f.component,
-                "status": f.status,
-                "summary": ctx.tilde(f.summary),
-                "fix": ctx.tilde(f.fix) if f.fix else None,
-                "docs": f.docs,
-                "duration_ms": f.duration_ms,
-            }
-            for f in report.findings
-        ],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False)
-
-
-def redactor(ctx: Context, personal: dict[str, Any]) -> Any:
-    """Hide what identifies the person: home, user name, and the answers they typed."""
-    user = ctx.env.get("USER") or ctx.env.get("LOGNAME") or ctx.home.name
-    values = sorted((str(v) for k, v in personal.items() if isinstance(v, str) and len(v) > 2), key=len, reverse=True)
-
-    def redact(text: str) -> str:
-        text = ctx.tilde(text)
-        for value in values:
-            text = text.replace(value, "<redacted>")
-        text = EMAIL.sub("<email>", text)
-        if user and len(user) > 2:
-            text = re.sub(rf"(?<![\w.-]){re.escape(user)}(?![\w-])", "<user>", text)
-        return text
-
-    return redact
-
-
-def doctor_markdown(ctx: Context, report: Report, personal: dict[str, Any]) -> str:
-    """A report a new hire can paste into the team chat: no secrets, no names, no home paths."""
-    redact = redactor(ctx, personal)
-    shell = ctx.login_shell.rsplit("/", 1)[-1]
-    lines = [
-        "### bootstrap doctor report",
-        "",
-        f"- bootstrap {__version__}, Python {_platform.python_version()}",
-        f"- {ctx.platform.describe()} ({ctx.platform.arch}), login shell {shell}",
-        f"- profile: {redact(report.profile)}",
-        f"- result: **{report.status}** ({len(report.findings)} checks)",
-        "",
-    ]
-    problems = [f for f in report.findings if f.status not in ("ok", "skipped")]
-    if not problems:
-        lines.append("All checks passed.")
-    else:
-        lines += ["| status | check | what we found | fix |", "|---|---|---|---|"]
-        for f in problems:
-            cells = [f.status, f.id, redact(f.summary), f"`{redact(f.fix)}`" if f.fix else ""]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 # --- undo -----------------------------------------------------------------------------------

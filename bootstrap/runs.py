@@ -41,6 +41,13 @@ def previous(ctx: Context, name: str) -> Optional[engine.Previous]:
     return engine.Previous(ledger, name) if ledger.components else None
 
 
+def set_up(ctx: Context) -> bool:
+    """Whether a run has set this machine up: every run that got past its question remembers
+    the profile and answers. (A journal alone does not count: install.sh records one when it
+    puts ~/.local/bin on the PATH, before the first run has asked anything.)"""
+    return ctx.paths.remembered.exists() or ctx.paths.managed.exists()
+
+
 def choose_profile(
     ctx: Context, flag: Optional[str], given: Answers, memory: Answers, prompter: Optional[Prompter]
 ) -> tuple[str, str, Optional[Answers]]:

@@ -243,7 +243,10 @@ def test_an_unanswered_question_decides_by_its_default_in_plan_as_in_run(home: P
     assert bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(answers(tmp_path))).returncode == 0
     assert (home / ".Rprofile").exists()
     doctor = bootstrap("doctor", "--only", "dotfiles")
-    assert doctor.returncode == 0 and "1 settings file is as the profile says" in doctor.stdout
+    assert doctor.returncode == 0 and "✓ dotfiles  1 check fine" in doctor.stdout, doctor.stdout
+    assert "Everything works." in doctor.stdout
+    every = bootstrap("doctor", "--only", "dotfiles", "--all")
+    assert "1 settings file is as the profile says" in every.stdout
 
 
 def test_a_password_answer_never_reaches_a_file(home: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Heavy modules (pydantic, questionary, rich tables) are imported inside the comma
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -131,17 +132,23 @@ def plan(
 @app.command()
 def doctor(
     profile: Optional[str] = ProfileOpt,
-    json_output: bool = typer.Option(False, "--json", help="Print one JSON object (schema 1) instead of a table."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object (schema 1) for programs."),
     report: bool = typer.Option(
         False, "--report", help="Print a Markdown summary without personal details, to paste into the team chat."
     ),
+    show_all: bool = typer.Option(False, "--all", help="Also list every check that is fine, under its component."),
     offline: bool = typer.Option(False, "--offline", help="Skip the checks that need the network."),
     only: Optional[str] = OnlyOpt,
     skip: Optional[str] = SkipOpt,
 ) -> None:
-    """Check everything and say how to fix each problem. Exit code 1 when something is broken."""
+    """Check everything: the problems first, each with the command that fixes it.
+
+    Each problem says what is wrong and the exact fix; then one line per component, and the
+    next step. On a computer bootstrap has not set up yet, it first says to run `bootstrap`.
+    Long text wraps to the terminal, never cut. Exit code 1 when something is broken.
+    """
     from bootstrap import doctor as doctor_mod
-    from bootstrap import render, runs
+    from bootstrap import render_doctor, runs
 
     ctx = context()
     ctx.offline = offline
@@ -150,11 +157,13 @@ def doctor(
         ctx, prepared.name, prepared.profile, prepared.selection.active, prepared.selection.unsupported
     )
     if json_output:
-        print(render.doctor_json(ctx, result))
+        print(render_doctor.doctor_json(ctx, result))
     elif report:
-        print(render.doctor_markdown(ctx, result, prepared.answers), end="")
+        print(render_doctor.doctor_markdown(ctx, result, prepared.answers), end="")
     else:
-        render.doctor_table(ctx, ctx.console, result)
+        first_run = f"bootstrap run --profile {shlex.quote(profile)}" if profile else "bootstrap"
+        setup = render_doctor.Setup(done=runs.set_up(ctx), first_run=first_run)
+        render_doctor.doctor_screen(ctx, ctx.console, result, setup, show_all)
     if result.status == "error":
         raise typer.Exit(1)
 
