@@ -25,7 +25,7 @@ LOGS_KEPT = 20  # the newest logs of failed programs kept in the state folder
 NOISE = re.compile(
     r"^(Cloning into |remote: (Enumerating|Counting|Compressing|Total)|Receiving objects|Resolving deltas"
     r"|Updating files|Reading (package lists|state information)|Building dependency tree"
-    r"|Downloading |Collecting |Using cached |[\s\d.%|#=>-]*$)"
+    r"|Downloading |Collecting |Using cached |[\s\d.%|#=>-]*$|[━╸╺─█▏▎▍▌▋▊▉░▒▓■#= ]{10,})"
 )
 # `https://user:token@host/...` in a command line or in what it printed: the token never reaches a log
 URL_SECRET = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+):[^@\s/]+@")

@@ -74,12 +74,12 @@ def admin_rights(runner: Runner) -> Admin:
     probe = runner.run([sudo, "-n", "-v"], timeout=10)
     if probe.ok:
         return Admin("sudo")
-    said = " ".join(reason(probe.stderr or probe.stdout))
+    said = " ".join(reason(probe.stderr or probe.stdout)).rstrip(".")
     if re.search(r"may not run sudo|not in the sudoers|not allowed to", said, re.IGNORECASE):
-        return Admin("none", f"sudo says: {said}")
+        return Admin("none", f'sudo answers "{said}"')
     if re.search(r"password is required", said, re.IGNORECASE) or in_sudo_group():
         return Admin("password")
-    return Admin("none", f"sudo says: {said}" if said else "sudo did not let this account in")
+    return Admin("none", f'sudo answers "{said}"' if said else "sudo does not let this account in")
 
 
 def in_sudo_group() -> bool:

@@ -133,7 +133,7 @@ def test_plan_on_debian_follows_the_accounts_admin_rights(home: Path) -> None:
     command = f"sudo apt-get update && sudo apt-get install -y --no-install-recommends {' '.join(names)}"
     assert later.waits_on == "you" and later.fix == command and not later.commands
     # no admin rights: waits on an administrator, with the one command to hand them
-    refused = syspkg.Admin("none", "sudo says: Sorry, user ada may not run sudo on laptop.")
+    refused = syspkg.Admin("none", 'sudo answers "Sorry, user ada may not run sudo on laptop"')
     (waiting,) = packages.plan(ctx, wanted, admin=refused)
     assert waiting.waits_on == "administrator" and waiting.fix == command and waiting.needs == ("administrator",)
     assert "may not run sudo" in waiting.summary

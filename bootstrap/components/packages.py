@@ -300,7 +300,7 @@ def _system_steps(ctx: Context, missing: list[Wanted], admin: Optional[syspkg.Ad
             Step(
                 NAME,
                 f"{summary} (your account may not install system software: {admin.why}; "
-                "an administrator can, with the command below)",
+                "hand an administrator the command below)",
                 waits_on="administrator",
                 fix=for_someone,
                 needs=("administrator",),
