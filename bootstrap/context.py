@@ -139,12 +139,13 @@ def from_environment(env: Optional[Mapping[str, str]] = None, interactive: Optio
     home = Path(env.get("HOME") or Path("~").expanduser())
     if interactive is None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    paths = user_paths(home)
     return Context(
         env=env,
         home=home,
         platform=detect_platform(),
         login_shell=detect_login_shell(env),
-        paths=user_paths(home),
-        runner=Runner(env),
+        paths=paths,
+        runner=Runner(env, log_dir=paths.logs),
         interactive=interactive,
     )

@@ -28,6 +28,11 @@ class Paths:
         return self.state / "run.lock"
 
     @property
+    def logs(self) -> Path:
+        """The whole output of programs that failed, newest kept (their reason is shown, this is the rest)."""
+        return self.state / "logs"
+
+    @property
     def crash_log(self) -> Path:
         return self.state / "crash.log"
 

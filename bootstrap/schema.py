@@ -334,6 +334,10 @@ class Package(Strict):
         default=None, description="The program it provides, e.g. aws: found on PATH, it counts as installed"
     )
     when: Optional[str] = Field(default=None, description='Install only when this is true, e.g. "{{ answers.with_r }}"')
+    recommends: bool = Field(
+        default=False,
+        description="apt and dnf also install what it recommends (off: only the packages the plan names)",
+    )
 
     @field_validator("version")
     @classmethod

@@ -242,4 +242,4 @@ def test_without_git_doctor_names_the_install_command_and_skips_the_rest(home: P
         assert checks[other]["status"] == "skipped", checks[other]
     plan = bootstrap("plan", "--profile", "base", env={"PATH": str(bare)})
     assert "Install git (git is not installed)" in plan.stdout
-    assert "apt-get install -y git" in plan.stdout or "brew install git" in plan.stdout
+    assert "apt-get install -y --no-install-recommends git" in plan.stdout or "brew install git" in plan.stdout

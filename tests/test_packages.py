@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -77,11 +78,26 @@ def test_each_family_installs_in_one_batch_with_sudo_only_when_not_root() -> Non
     assert syspkg.batch_install(MACOS, ["jq", "awscli"], root=False) == [("brew", "install", "jq", "awscli")]
     assert syspkg.batch_install(DEBIAN, ["jq", "awscli"], root=True) == [
         ("apt-get", "update"),
-        ("apt-get", "install", "-y", "jq", "awscli"),
+        ("apt-get", "install", "-y", "--no-install-recommends", "jq", "awscli"),  # only what the plan names
     ]
-    assert syspkg.batch_install(FEDORA, ["jq"], root=False) == [("sudo", "dnf", "install", "-y", "jq")]
+    assert syspkg.batch_install(FEDORA, ["jq"], root=False) == [
+        ("sudo", "dnf", "install", "-y", "--setopt=install_weak_deps=False", "jq")
+    ]
+    # a profile's `recommends: true` lets that package's recommendations in, in a call of its own
+    assert syspkg.batch_install(DEBIAN, ["jq", "r-base"], root=True, recommends=("r-base",))[1:] == [
+        ("apt-get", "install", "-y", "--no-install-recommends", "jq"),
+        ("apt-get", "install", "-y", "r-base"),
+    ]
+    assert syspkg.batch_install(FEDORA, ["R"], root=True, recommends=("R",)) == [("dnf", "install", "-y", "R")]
     # the model component's call keeps working
-    assert syspkg.install_commands(DEBIAN, "git", is_root=False)[-1] == ("sudo", "apt-get", "install", "-y", "git")
+    assert syspkg.install_commands(DEBIAN, "git", is_root=False)[-1] == (
+        "sudo",
+        "apt-get",
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "git",
+    )
     assert syspkg.batch_install(Platform("linux", "amd64", distro="arch"), ["jq"], root=True) == []
 
 
@@ -93,26 +109,35 @@ def test_query_output_of_each_manager() -> None:
     assert syspkg.parse_query(FEDORA, rpm) == {"jq": "1.7.1"}
 
 
-def test_plan_on_debian_as_a_user_asks_for_the_password_once_then_one_apt_call(home: Path) -> None:
+def test_plan_on_debian_follows_the_accounts_admin_rights(home: Path) -> None:
     need("dpkg-query")
     ctx = context(home, DEBIAN, os.environ["PATH"])
     wanted = profile(system=["dpkg", "bootstrap-test-missing-a", {"name": "b", "apt": "bootstrap-test-missing-b"}])
-    steps = packages.plan(ctx, wanted, root=False)
-    assert [s.commands for s in steps] == [
-        (("sudo", "-n", "true"),),
-        (
-            ("sudo", "-n", "apt-get", "update"),
-            ("sudo", "-n", "apt-get", "install", "-y", "bootstrap-test-missing-a", "bootstrap-test-missing-b"),
-        ),
-    ]
-    assert "dpkg" not in steps[1].summary  # installed already: not in the batch
-    assert steps[0].summary.startswith("Check that sudo works without a password")  # no terminal here
+    names = ("bootstrap-test-missing-a", "bootstrap-test-missing-b")
+    # sudo lets this account in without a password (CI, a laptop's MDM): -n so it never waits for one
+    (step,) = packages.plan(ctx, wanted, admin=syspkg.Admin("sudo"))
+    assert step.commands == (
+        ("sudo", "-n", "apt-get", "update"),
+        ("sudo", "-n", "apt-get", "install", "-y", "--no-install-recommends", *names),
+    )
+    assert "dpkg" not in step.summary and not step.interactive  # installed already; apt's output is not streamed
+    # sudo wants a password: asked once on a terminal, before anything else
     ctx.interactive = True
-    asking = packages.plan(ctx, wanted, root=False)
-    assert asking[0].commands == (("sudo", "-v"),) and asking[0].interactive
+    asking = packages.plan(ctx, wanted, admin=syspkg.Admin("password"))
+    assert asking[0].commands == (("sudo", "-v"),) and asking[0].interactive and asking[0].needs == ("password",)
     assert asking[0].summary.startswith("Ask for your computer password once (sudo)")
     assert asking[1].commands[1][:2] == ("sudo", "apt-get")
-    as_root = packages.plan(ctx, wanted, root=True)
+    # ... and with no terminal to type it in, the install waits on the person, with the command
+    ctx.interactive = False
+    (later,) = packages.plan(ctx, wanted, admin=syspkg.Admin("password"))
+    command = f"sudo apt-get update && sudo apt-get install -y --no-install-recommends {' '.join(names)}"
+    assert later.waits_on == "you" and later.fix == command and not later.commands
+    # no admin rights: waits on an administrator, with the one command to hand them
+    refused = syspkg.Admin("none", 'sudo answers "Sorry, user ada may not run sudo on laptop"')
+    (waiting,) = packages.plan(ctx, wanted, admin=refused)
+    assert waiting.waits_on == "administrator" and waiting.fix == command and waiting.needs == ("administrator",)
+    assert "may not run sudo" in waiting.summary
+    as_root = packages.plan(ctx, wanted, admin=syspkg.ROOT)
     assert len(as_root) == 1 and as_root[0].commands[0] == ("apt-get", "update")
 
 
@@ -179,10 +204,23 @@ def test_tools_use_uv_when_present_else_pipx_and_pin_versions(home: Path, tmp_pa
     prefix, brew_bin = homebrew(tmp_path, {"pipx": "1.7.1"})
     without_uv = context(home, MACOS, f"{brew_bin}:{empty}", HOMEBREW_PREFIX=str(prefix))
     steps = packages.plan(without_uv, wanted)
+    # neither uv nor pipx: uv comes from the team's index into bootstrap's folder, no administrator
+    venv = without_uv.paths.data / "uv"
     assert [s.commands for s in steps] == [
-        (("brew", "install", "pipx"),),  # the installer of Python tools comes first
-        (("pipx", "install", "--index-url", "https://pypi.corp.example/simple", "sqlfluff==3.2.5"),),
-    ]
+        (
+            (sys.executable, "-m", "venv", "--clear", str(venv)),
+            ("env", "PIP_USER=0", str(venv / "bin" / "python"), "-m", "pip", "install",
+             "--disable-pip-version-check", "--quiet", "--index-url", "https://pypi.corp.example/simple", "uv"),
+        ),
+        ((str(home / ".local" / "bin" / "uv"), "tool", "install", "--index-url", "https://pypi.corp.example/simple",
+          "sqlfluff==3.2.5"),),
+    ]  # fmt: skip
+    assert steps[0].needs == ("network",)
+    (brew_bin / "pipx").write_text("#!/bin/sh\nexit 0\n")  # pipx is here: it is used
+    (brew_bin / "pipx").chmod(0o755)
+    (step,) = packages.plan(without_uv, wanted)
+    assert step.commands == (("pipx", "install", "--index-url", "https://pypi.corp.example/simple", "sqlfluff==3.2.5"),)
+    (brew_bin / "pipx").unlink()
     uv_bin = tmp_path / "uv-bin"
     uv_bin.mkdir()
     os.symlink(Path(VENV_BIN) / "uv", uv_bin / "uv")
@@ -363,3 +401,49 @@ def test_docker_without_an_engine_is_a_warning_not_an_error(home: Path, tmp_path
     assert mac.fix == "open -a Docker"
     report = doctor.diagnose(none, "t", profile(docker=True), ["packages"], [])
     assert report.status == "warning"
+
+
+# --- a failure's reason and its log ---------------------------------------------------------
+
+
+def test_a_failure_shows_the_lines_that_explain_it_and_keeps_the_rest_in_a_bounded_log(
+    home: Path, tmp_path: Path
+) -> None:
+    from bootstrap import proc
+
+    logs = tmp_path / "logs"
+    runner = proc.Runner({**os.environ, "HOME": str(home), "SECRET_TOKEN": "hunter2-do-not-log"}, log_dir=logs)
+    noisy = (
+        "Collecting quarto-cli\\n  Downloading quarto_cli-1.5.tar.gz (1.2 MB)\\n"
+        "   ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1.2/1.2 MB 3.1 MB/s eta 0:00:00\\n\\n"
+        "ERROR: Could not build wheels for quarto-cli\\n"
+        "Fatal error from pip prevented installation. Full pip output in file:\\n"
+        "    /home/ada/.local/pipx/logs/cmd_pip_errors.log\\n\\nError installing quarto-cli.\\n"
+    )
+    script = f"printf '{noisy}' >&2; echo done; exit 1"
+    result = runner.run(["sh", "-c", script, "https://ada:s3cret@pypi.corp.example/simple"])
+    said = result.explain()
+    lines = said.splitlines()
+    assert lines[0].endswith("failed with exit code 1:") and "s3cret" not in said
+    assert [line.strip() for line in lines[1:-1]] == [
+        "ERROR: Could not build wheels for quarto-cli",
+        "Fatal error from pip prevented installation. Full pip output in file:",
+        "/home/ada/.local/pipx/logs/cmd_pip_errors.log",
+        "Error installing quarto-cli.",
+    ]
+    (log,) = logs.glob("*.log")
+    assert lines[-1].strip() == f"(its whole output: {log})"  # shown with ~ when it is under HOME
+    text = log.read_text()
+    assert "Downloading quarto_cli" in text and "done" in text and "exit code 1" in text
+    assert "hunter2" not in text and "s3cret" not in text  # the environment is never logged; URLs masked
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600 and stat.S_IMODE(logs.stat().st_mode) == 0o700
+    assert result.explain() == said and len(list(logs.glob("*.log"))) == 1  # written once
+
+    home_runner = proc.Runner({"PATH": os.environ["PATH"], "HOME": str(home)}, log_dir=home / "logs")
+    one = home_runner.run(["sh", "-c", "echo 'fatal: not a git repository' >&2; exit 128"]).explain()
+    assert one.startswith("`sh -c") and ": fatal: not a git repository (its whole output: ~/logs/" in one
+    for _ in range(proc.LOGS_KEPT + 5):
+        home_runner.run(["false"]).explain()  # no output: nothing to keep
+        home_runner.run(["sh", "-c", "echo boom >&2; exit 3"]).explain()
+    assert len(list((home / "logs").glob("*.log"))) == proc.LOGS_KEPT  # old ones pruned
+    assert proc.Runner({}).run(["sh", "-c", "echo x >&2; exit 1"]).explain().endswith(": x")  # no log folder

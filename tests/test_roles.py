@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import engine, profiles
+from bootstrap import engine, profiles, syspkg
 from bootstrap.components import dotfiles, packages
 from bootstrap.paths import builtin_dotfiles, builtin_profiles, user_paths
 from bootstrap.schema import Package
@@ -120,13 +120,15 @@ def test_every_role_plans_on_a_fake_debian_as_a_user(home: Path, tmp_path: Path,
     # PATH with the machine's apt and git, but none of the role's tools, as on a fresh laptop
     ctx = context(home, DEBIAN, fresh_path(tmp_path, "git", "dpkg-query", "apt-get"))
     ctx.answers = answers
-    steps = packages.plan(ctx, profile, root=False)
+    steps = packages.plan(ctx, profile, admin=syspkg.Admin("sudo"))  # a sudo that asks no password
     commands = [c for s in steps for c in s.commands]
     installs = [c for c in commands if "install" in c and "apt-get" in c]
     assert len(installs) <= 1
     if installs:
-        assert steps[0].commands == (("sudo", "-n", "true"),)  # asked once, before anything else
-        assert all(c[0] == "sudo" for c in commands if "apt-get" in c)
+        assert installs[0][:6] == ("sudo", "-n", "apt-get", "install", "-y", "--no-install-recommends")
+        assert all(c[:2] == ("sudo", "-n") for c in commands if "apt-get" in c)
+    refused = packages.plan(ctx, profile, admin=syspkg.Admin("none", "sudo is not installed on this computer"))
+    assert not any("sudo" in c for s in refused for c in s.commands)  # nothing runs that needs it
     plans = engine.plan(ctx, profile, engine.select(profile, None, None).active)
     assert [p.error for p in plans] == [None] * len(plans), plans
     _aws_sign_in_planned(role, {p.name: p.steps for p in plans}["aws"])

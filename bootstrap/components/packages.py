@@ -2,14 +2,20 @@
 
 A profile names each package once; per-manager names are given only where they differ. System
 packages go in one batch (one `apt-get install`, one `brew install`), after asking for the
-password once when apt or dnf need root. Python command-line tools go through `uv tool install`
-(pipx when uv is absent), pinned when the profile pins them. Installed software is recorded in
-the run's journal; undo lists it and never removes it.
+password once when apt or dnf need root. An account that may not install system software (no
+sudo, or sudo refuses it) gets everything else: the system packages wait on an administrator,
+gathered into the one command to hand them. Python command-line tools need no administrator:
+they go through `uv tool install` (pipx when only pipx is there, and when neither is, uv itself
+is brought from PyPI into bootstrap's own folder, as install.sh brings bootstrap), pinned when
+the profile pins them. Installed software is recorded in the run's journal; undo lists it and
+never removes it.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
@@ -37,6 +43,7 @@ class Wanted:
     native: str  # the manager's (or PyPI's) name
     command: Optional[str]  # a program that proves it is there, when the manager does not know it
     version: Optional[str]  # the profile's version rule
+    recommends: bool = False  # apt/dnf install what it recommends too
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ def system_wanted(ctx: Context, spec: Packages, profile: Profile) -> list[Wanted
     for item in enabled(spec.system, profile):
         package = _package(item)
         native = getattr(package, kind, None) if kind in ("brew", "apt", "dnf") else None
-        found.append(Wanted(package.name, native or package.name, package.command, package.version))
+        found.append(Wanted(package.name, native or package.name, package.command, package.version, package.recommends))
     return found
 
 
@@ -88,7 +95,15 @@ def find_program(ctx: Context, name: str) -> Optional[str]:
     if found:
         return found
     local = _bin_dir(ctx) / name
-    return str(local) if local.is_file() else None
+    if local.is_file():
+        return str(local)
+    own = own_uv(ctx) / "bin" / name
+    return str(own) if name == "uv" and own.is_file() else None
+
+
+def own_uv(ctx: Context) -> Path:
+    """Where bootstrap keeps the uv it brought, when the system had neither uv nor pipx."""
+    return ctx.paths.data / "uv"
 
 
 def program_version(ctx: Context, program: str) -> str:
@@ -175,11 +190,11 @@ def acceptable(found: Found, rule: Optional[str]) -> bool:
 # --- plan -----------------------------------------------------------------------------------
 
 
-def plan(ctx: Context, profile: Profile, root: Optional[bool] = None) -> list[Step]:
+def plan(ctx: Context, profile: Profile, admin: Optional[syspkg.Admin] = None) -> list[Step]:
+    """`admin` is what `syspkg.admin_rights` says (asked only when a system package is missing)."""
     spec = profile.components.packages
     if spec is None:
         return []
-    root = syspkg.is_root() if root is None else root
     system = system_wanted(ctx, spec, profile)
     tools = tools_wanted(spec, profile)
     sys_state = system_state(ctx, system)
@@ -187,22 +202,73 @@ def plan(ctx: Context, profile: Profile, root: Optional[bool] = None) -> list[St
     tool_state_now = tool_state(ctx, tools)
     # a pinned tool at another version is reinstalled; uv installs any release
     pending_tools = [w for w in tools if not acceptable(tool_state_now[w.name], w.version)]
-    installer = "uv" if find_program(ctx, "uv") else "pipx"
-    # the program as the plan shows it: its bare name when on PATH, else where it was found
-    program = (
-        installer if ctx.runner.which(installer) or not find_program(ctx, installer) else find_program(ctx, installer)
-    )
-    if pending_tools and installer == "pipx" and not find_program(ctx, "pipx"):
-        missing.append(Wanted("pipx", "pipx", "pipx", None))  # the installer for the Python tools
     steps: list[Step] = []
     if missing:
-        steps += _system_steps(ctx, missing, root)
+        steps += _system_steps(ctx, missing, admin)
+    if not pending_tools:
+        return steps
+    installer = "uv" if find_program(ctx, "uv") or not find_program(ctx, "pipx") else "pipx"
+    if installer == "uv" and not find_program(ctx, "uv"):
+        steps.append(_uv_step(ctx, spec.index_url))
+    program = _shown_program(ctx, installer)
     for item in pending_tools:
-        steps.append(_tool_step(ctx, item, installer, program or installer, tool_state_now[item.name], spec.index_url))
+        steps.append(_tool_step(ctx, item, installer, program, tool_state_now[item.name], spec.index_url))
     return steps
 
 
-def _system_steps(ctx: Context, missing: list[Wanted], root: bool) -> list[Step]:
+def _shown_program(ctx: Context, installer: str) -> str:
+    """The installer as the plan shows and runs it: its bare name when on PATH, else its path."""
+    if ctx.runner.which(installer):
+        return installer
+    found = find_program(ctx, installer)
+    if found:
+        return found
+    return str(_bin_dir(ctx) / installer)  # uv, once the step before this one has brought it
+
+
+def _uv_step(ctx: Context, index_url: Optional[str]) -> Step:
+    """uv into bootstrap's own folder, from PyPI (or the team's index), with no administrator.
+
+    A virtual environment of its own, like the one install.sh makes for bootstrap: `pip install
+    --user` is refused by Debian's Python (PEP 668), and pip honours PIP_INDEX_URL and pip.conf
+    here as everywhere. PIP_USER=0 because a `user = true` setting would refuse a venv install.
+    Then ~/.local/bin/uv starts it, where the tools uv installs go too.
+    """
+    venv = own_uv(ctx)
+    python = venv / "bin" / "python"
+    index = ("--index-url", index_url) if index_url else ()
+    link = _bin_dir(ctx) / "uv"
+    script = f'#!/bin/sh\n# Written by bootstrap: the uv it installed for your Python tools.\nexec {shlex.quote(str(venv / "bin" / "uv"))} "$@"\n'
+
+    def start_it(applier: Applier) -> None:
+        applier.writer.write(link, script.encode(), 0o755)
+
+    return Step(
+        NAME,
+        f"Install uv, which installs the Python tools, into {ctx.tilde(venv)} (from PyPI; needs no administrator)",
+        commands=(
+            (sys.executable, "-m", "venv", "--clear", str(venv)),
+            (
+                "env",
+                "PIP_USER=0",
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "--quiet",
+                *index,
+                "uv",
+            ),
+        ),
+        installs=(f"uv (in {ctx.tilde(venv)})", f"rm -r {ctx.tilde(venv)} {ctx.tilde(link)}"),
+        later=f"then {ctx.tilde(link)} starts it",
+        apply=start_it,
+        needs=("network",),
+    )
+
+
+def _system_steps(ctx: Context, missing: list[Wanted], admin: Optional[syspkg.Admin]) -> list[Step]:
     kind = syspkg.manager(ctx.platform)
     program = syspkg.program(ctx.platform)
     names = [w.native for w in missing]
@@ -216,41 +282,57 @@ def _system_steps(ctx: Context, missing: list[Wanted], root: bool) -> list[Step]
             f"{_manager_label(kind)} is not installed, and it installs {', '.join(names)}; "
             f"install it with: {syspkg.manager_install_hint(ctx.platform)}"
         )
-    steps = []
-    sudo: tuple[str, ...] = ("sudo",) if ctx.interactive else ("sudo", "-n")
-    if syspkg.needs_sudo(ctx.platform, root):
-        # without a terminal nobody can type the password: sudo must work without one (CI, MDM)
-        ask = (
-            "Ask for your computer password once (sudo)"
-            if ctx.interactive
-            else "Check that sudo works without a password (there is no terminal to type one; run in a terminal otherwise)"
-        )
-        steps.append(
-            Step(
-                NAME,
-                f"{ask}, because {kind} installs software for all users",
-                # `sudo -v` asks for the password even under NOPASSWD when any other rule for the
-                # user needs one (sudo's verifypw=all), so without a terminal ask sudo to run `true`.
-                commands=(((*sudo, "-v") if ctx.interactive else (*sudo, "true")),),
-                interactive=ctx.interactive,
-            )
-        )
+    recommends = tuple(w.native for w in missing if w.recommends)
+    shown = ", ".join(w.name if w.name == w.native else f"{w.name} ({w.native})" for w in missing)
+    summary = f"Install {len(missing)} package{'s' if len(missing) != 1 else ''} with {_manager_label(kind)}: {shown}"
+    for_someone = syspkg.shown(syspkg.batch_install(ctx.platform, names, root=False, recommends=recommends))
 
     def record(applier: Applier) -> None:
         for item in missing:
             applier.writer.installed(item.native, syspkg.remove_command(ctx.platform, item.native))
 
-    shown = ", ".join(w.name if w.name == w.native else f"{w.name} ({w.native})" for w in missing)
-    steps.append(
-        Step(
-            NAME,
-            f"Install {len(missing)} package{'s' if len(missing) != 1 else ''} with {_manager_label(kind)}: {shown}",
-            commands=tuple(syspkg.batch_install(ctx.platform, names, root=root, sudo=sudo)),
-            interactive=ctx.interactive,
-            apply=record,
-        )
+    if not syspkg.needs_sudo(ctx.platform, root=False):  # Homebrew: the user's own
+        commands = syspkg.batch_install(ctx.platform, names, root=False, recommends=recommends)
+        return [Step(NAME, summary, commands=tuple(commands), apply=record)]
+    admin = syspkg.admin_rights(ctx.runner) if admin is None else admin
+    if not admin.can:
+        return [
+            Step(
+                NAME,
+                f"{summary} (your account may not install system software: {admin.why}; "
+                "hand an administrator the command below)",
+                waits_on="administrator",
+                fix=for_someone,
+                needs=("administrator",),
+            )
+        ]
+    if admin.how == "password" and not ctx.interactive:
+        return [
+            Step(
+                NAME,
+                f"{summary} (sudo asks for your password, and there is no terminal to type it: "
+                "run the command below in a terminal)",
+                waits_on="you",
+                fix=for_someone,
+                needs=("password",),
+            )
+        ]
+    if admin.how == "root":
+        commands = syspkg.batch_install(ctx.platform, names, root=True, recommends=recommends)
+        return [Step(NAME, summary, commands=tuple(commands), apply=record)]
+    if admin.how == "sudo":  # no password: -n makes sure sudo never waits for one
+        commands = syspkg.batch_install(ctx.platform, names, root=False, sudo=("sudo", "-n"), recommends=recommends)
+        return [Step(NAME, summary, commands=tuple(commands), apply=record)]
+    ask = Step(
+        NAME,
+        f"Ask for your computer password once (sudo), because {kind} installs software for all users",
+        commands=(("sudo", "-v"),),
+        interactive=True,
+        needs=("password",),
     )
-    return steps
+    # Interactive: sudo may ask again on the terminal if apt outlasts its five minutes.
+    commands = syspkg.batch_install(ctx.platform, names, root=False, sudo=("sudo",), recommends=recommends)
+    return [ask, Step(NAME, summary, commands=tuple(commands), interactive=True, apply=record, needs=("password",))]
 
 
 def _manager_label(kind: str) -> str:
@@ -362,6 +444,18 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
     have_manager = once(lambda: program is not None and ctx.runner.which(program) is not None)
     sys_state = once(lambda: system_state(ctx, system))
     tools_now = once(lambda: tool_state(ctx, tools))
+    # asked once, and only on a system whose manager needs root (sudo -n -v: it never prompts)
+    admin = once(
+        lambda: syspkg.admin_rights(ctx.runner) if syspkg.needs_sudo(ctx.platform, root=False) else syspkg.ROOT
+    )
+
+    def missing_command() -> str:
+        """One command installing every missing system package: what to hand an administrator."""
+        state = sys_state()
+        names = [w.native for w in system if state[w.name].version is None]
+        recommends = tuple(w.native for w in system if w.recommends)
+        return syspkg.shown(syspkg.batch_install(ctx.platform, names, root=False, recommends=recommends))
+
     found: list[Check] = []
 
     if system:
@@ -380,12 +474,29 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
                     syspkg.manager_install_hint(ctx.platform),
                     syspkg.HOMEBREW_DOCS if kind == "brew" else None,
                 )
-            return ok(f"{_manager_label(kind)} is ready to install software")
+            label = _manager_label(kind)
+            rights = admin()
+            if rights.can:
+                asks = " (sudo will ask for your password)" if rights.how == "password" else ""
+                return ok(f"{label} is ready to install software{asks}")
+            command = missing_command()
+            if not command:
+                return Outcome(
+                    "info",
+                    f"{label} is here; your account may not install system software ({rights.why}), "
+                    "and nothing this profile needs from it is missing",
+                )
+            return Outcome(
+                "warning",
+                f"{label} is here, but your account may not install system software ({rights.why}): "
+                "hand an administrator (IT) this command, which installs what is missing",
+                command,
+            )
 
         found.append(Check("packages.manager", NAME, manager_check))
 
     for item in system:
-        found.append(Check(f"packages.{item.name}", NAME, _system_check(ctx, item, sys_state, have_manager)))
+        found.append(Check(f"packages.{item.name}", NAME, _system_check(ctx, item, sys_state, have_manager, admin)))
     for item in tools:
         found.append(Check(f"packages.{item.name}", NAME, _tool_check(ctx, item, tools_now)))
     if spec.docker:
@@ -394,10 +505,22 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
 
 
 def _system_check(
-    ctx: Context, item: Wanted, state: Callable[[], dict[str, Found]], have_manager: Callable[[], bool]
+    ctx: Context,
+    item: Wanted,
+    state: Callable[[], dict[str, Found]],
+    have_manager: Callable[[], bool],
+    admin: Callable[[], syspkg.Admin],
 ) -> Callable[[], Outcome]:
     def check() -> Outcome:
         found = state()[item.name]
+        if found.version is None and have_manager() and not admin().can:
+            # not the person's to fix: a warning with the command their administrator runs
+            command = syspkg.batch_install(
+                ctx.platform, [item.native], root=False, recommends=(item.native,) if item.recommends else ()
+            )
+            return Outcome(
+                "warning", f"{item.name} is not installed; installing it needs an administrator", syspkg.shown(command)
+            )
         fix = syspkg.install_hint(ctx.platform, item.native) if have_manager() else FIX_RUN
         if found.version is None:
             return Outcome("error", f"{item.name} is not installed", fix)
@@ -426,20 +549,34 @@ def _upgrade_hint(ctx: Context, item: Wanted) -> str:
 def _tool_check(ctx: Context, item: Wanted, state: Callable[[], dict[str, Found]]) -> Callable[[], Outcome]:
     def check() -> Outcome:
         found = state()[item.name]
-        requirement = versions.requirement(item.native, item.version)
-        installer = "uv tool install" if find_program(ctx, "uv") else "pipx install"
+        requirement = shlex.quote(versions.requirement(item.native, item.version))
+        # a fix names a program that is here: uv, else pipx, else bootstrap brings uv itself
+        uv, pipx = find_program(ctx, "uv"), find_program(ctx, "pipx")
+        installer = (
+            f"{_typed(ctx, uv, 'uv')} tool install" if uv else f"{_typed(ctx, pipx, 'pipx')} install" if pipx else ""
+        )
         if found.version is None:
-            return Outcome("error", f"{item.name} is not installed", f"{installer} '{requirement}'", UV_DOCS)
+            return Outcome(
+                "error",
+                f"{item.name} is not installed",
+                f"{installer} {requirement}" if installer else FIX_RUN,
+                UV_DOCS,
+            )
         if not acceptable(found, item.version):
             return Outcome(
                 "warning",
                 f"{item.name} {found.version or '(version unknown)'} is installed; the profile asks for {item.version}",
-                f"{installer} --force '{requirement}'",
+                f"{installer} --force {requirement}" if installer else FIX_RUN,
                 UV_DOCS,
             )
         return ok(f"{item.name} {found.version} is installed".replace("  ", " "))
 
     return check
+
+
+def _typed(ctx: Context, found: Optional[str], name: str) -> str:
+    """A program as a person types it: its name when PATH finds it, else its path (with ~)."""
+    return name if ctx.runner.which(name) else shlex.quote(ctx.tilde(found or name)).replace("'~/", "~/'")
 
 
 def docker_engine(ctx: Context) -> Outcome:
