@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
-from bootstrap import files, yamlpos
+from bootstrap import conditions, files, yamlpos
 from bootstrap.errors import UserError, did_you_mean
 from bootstrap.paths import Paths
 
@@ -83,8 +83,16 @@ def problem(prompt: Prompt, value: Any) -> Optional[str]:
         return None if optional(prompt) else "should not be empty"
     if prompt.pattern and not re.fullmatch(prompt.pattern, text):
         shown = "" if prompt.type == "password" else f" ('{text}')"  # never echo a password
-        return f"does not look right{shown}: {prompt.hint or f'it should match {prompt.pattern}'}"
+        # the hint in words, never the regular expression: a new hire cannot read one
+        return f"does not look right{shown}: {prompt.hint or 'check it and type it again'}"
     return None
+
+
+def not_asked(prompt: Prompt) -> Any:
+    """The answer of a question its `when` leaves out: its default, or empty (no) without one."""
+    if prompt.default is not None:
+        return prompt.default
+    return False if prompt.type == "confirm" else ""
 
 
 def _plain(prompt: Prompt, value: Any) -> Any:
@@ -132,6 +140,8 @@ def gather(
             result[pid] = _plain(prompt, memory.values[pid])
         elif pid not in needed:
             continue
+        elif not conditions.asked(prompt.when, result, loaded.model.prompts):
+            result[pid] = not_asked(prompt)
         elif prompter is not None:
             result[pid] = prompter.ask(prompt, prompt.default)
         elif prompt.default is not None:

@@ -19,6 +19,50 @@ def _answer(question: Any) -> Any:
     return value
 
 
+def _keys(message: str, keys: dict[str, str], default: str) -> Any:
+    """A question answered by one key (either case) or Enter for the default, as questionary's
+    confirm is; it shows the answer's word once given."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.keys import Keys
+    from questionary.question import Question
+    from questionary.styles import merge_styles_default
+
+    chosen: dict[str, str] = {}
+
+    def tokens() -> Any:
+        shown = [("class:qmark", "?"), ("class:question", f" {message} ")]
+        if "answer" in chosen:
+            shown.append(("class:answer", chosen["answer"].capitalize()))
+        return shown
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlC, eager=True)
+    @bindings.add(Keys.ControlQ, eager=True)
+    def _interrupt(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    def choose(value: str) -> Any:
+        def handler(event: KeyPressEvent) -> None:
+            chosen["answer"] = value
+            event.app.exit(result=value)
+
+        return handler
+
+    for key, value in keys.items():
+        bindings.add(key.lower())(choose(value))
+        bindings.add(key.upper())(choose(value))
+    bindings.add(Keys.ControlM, eager=True)(choose(default))
+
+    @bindings.add(Keys.Any)
+    def _other(event: KeyPressEvent) -> None:
+        """Other keys do nothing."""
+
+    session: Any = PromptSession(tokens, key_bindings=bindings, style=merge_styles_default([None]))
+    return Question(session.app)
+
+
 class TerminalPrompter:
     """Asks on the user's terminal; answers are checked by the same rules as --answers files."""
 
@@ -54,6 +98,10 @@ class TerminalPrompter:
         import questionary
 
         return bool(_answer(questionary.confirm(message, default=default)))
+
+    def review(self, message: str, default: bool) -> str:
+        """Yes, no, or "diffs" (the key d): one key press, like a yes/no question."""
+        return str(_answer(_keys(message, {"y": "yes", "n": "no", "d": "diffs"}, "yes" if default else "no")))
 
     def secret(self, message: str) -> str:
         """A hidden answer (a passphrase): never echoed, never remembered."""
