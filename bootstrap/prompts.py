@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import TYPE_CHECKING, Any, Optional
 
 from bootstrap.errors import Cancelled
@@ -9,6 +11,12 @@ from bootstrap.errors import Cancelled
 if TYPE_CHECKING:
     from bootstrap.profiles import ProfileInfo
     from bootstrap.schema import Prompt
+
+
+def _wrapped(text: str, width: int) -> str:
+    """The description as questionary shows it ("  Description: ...", then lines indented by two)."""
+    lead = "  Description: "
+    return textwrap.fill(text, width, initial_indent=lead, subsequent_indent="  ")[len(lead) :]
 
 
 def _answer(question: Any) -> Any:
@@ -72,7 +80,7 @@ class TerminalPrompter:
         from bootstrap.answers import problem
 
         def validate(text: str) -> Any:
-            return problem(prompt, text) or True
+            return problem(prompt, text, echo=False) or True
 
         if prompt.type == "confirm":
             return bool(_answer(questionary.confirm(prompt.message, default=bool(default))))
@@ -87,9 +95,12 @@ class TerminalPrompter:
 
         from bootstrap.profiles import describe
 
-        described = [(info.name, describe(info)) for info in options]
+        # One line per role, and the highlighted role's description below the list, wrapped to
+        # the terminal (the menu never wraps its own lines: a long title would be cut).
+        width = max(40, shutil.get_terminal_size().columns - 1)
         choices = [
-            questionary.Choice(title=f"{name}: {text}" if text else name, value=name) for name, text in described
+            questionary.Choice(title=info.name, value=info.name, description=_wrapped(describe(info), width) or None)
+            for info in options
         ]
         chosen = _answer(questionary.select("Which role fits you best?", choices=choices, default=default))
         return str(chosen)

@@ -152,6 +152,19 @@ def _unsupported(console: Console, prepared: Prepared) -> None:
         )
 
 
+def _line(console: Console, text: str, hang: int, style: Optional[str] = None) -> None:
+    """One line of the short plan; on a terminal wrapped at words, its later lines indented
+    under its text (piped, it stays one line, so each path stays whole for grep)."""
+    if console.is_terminal and len(text) > console.width:
+        import textwrap
+
+        lead = len(text) - len(text.lstrip(" "))
+        text = textwrap.fill(
+            text.strip(), console.width, initial_indent=" " * lead, subsequent_indent=" " * (lead + hang)
+        )
+    console.print(text, style=style, markup=False)
+
+
 def _file_line(ctx: Context, change: FileChange) -> str:
     """One file a step writes, summarised: never its content (that is what `d` shows)."""
     path = ctx.tilde(change.path)
@@ -193,10 +206,10 @@ def short_plan(ctx: Context, console: Console, prepared: Prepared, plans: list[C
             if step.waits_on:
                 _waiting_step(console, step)
                 continue
-            console.print(f"    • {step.summary}{_tags(step)}", markup=False)
+            _line(console, f"    • {step.summary}{_tags(step)}", 2)
             named = len(step.changes) == 1 and ctx.tilde(step.changes[0].path) in step.summary
             for change in () if named else step.changes:
-                console.print(f"        {_file_line(ctx, change)}", style="dim", markup=False)
+                _line(console, f"        {_file_line(ctx, change)}", 2, "dim")
     if settled:
         console.print(f"  ✓ already as the profile says: {', '.join(settled)}", style="green", markup=False)
     _unsupported(console, prepared)
@@ -213,7 +226,7 @@ def before_the_question(console: Console, plans: list[ComponentPlan]) -> None:
         console.print("Before you answer, note what these will need:", style="bold", markup=False)
         for step in marked:
             words = "; ".join(NEEDS.get(n, n) for n in needs(step))
-            console.print(f"  ! {step.component}: {step.summary} ({words})", style="yellow", markup=False)
+            _line(console, f"  ! {step.component}: {step.summary} ({words})", 2, "yellow")
     waiting = sum(bool(s.waits_on) for s in steps)
     now = len(steps) - waiting
     later = f"; {waiting} left for later" if waiting else ""
@@ -486,10 +499,11 @@ def profile_summary(ctx: Context, console: Console, loaded: Any) -> None:
     console.print(f"{loaded.name}: {model.description or '(no description)'}", style="bold", markup=False)
     console.print(f"  built from: {chain_text(ctx, loaded.chain)}", markup=False)
     if model.prompts:
+        confirms = {p.id for p in model.prompts if p.type == "confirm"}
         console.print("  asks on the first run:", markup=False)
         for prompt in model.prompts:
             default = f" (default: {_answer_text(prompt.default)})" if prompt.default is not None else ""
-            console.print(f"    - {prompt.message}{default}", markup=False)
+            console.print(f"    - {prompt.message}{default}{_condition(prompt.when, confirms)}", markup=False)
     for heading, lines in component_lines(model):
         console.print(f"  {heading}:", markup=False)
         for line in lines:

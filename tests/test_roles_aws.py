@@ -204,8 +204,7 @@ def test_on_a_terminal_enter_skips_the_aws_questions(home: Path) -> None:
     try:
         child.expect("AWS sign-in page")
         child.send("acme.example\r")
-        child.expect("does not look right")  # checked while typing, with what a right answer looks like
-        child.expect("web address like https://")
+        child.expect("It should be a web address like https://")  # checked while typing, the hint in words
         child.send("\x7f" * len("acme.example") + "\r")  # empty: skip, and no other AWS question
         child.expect(pexpect.EOF)
     finally:
