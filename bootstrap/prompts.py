@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def _wrapped(text: str, width: int) -> str:
     """The description as questionary shows it ("  Description: ...", then lines indented by two)."""
     lead = "  Description: "
-    return textwrap.fill(text, width, initial_indent=lead, subsequent_indent="  ")[len(lead) :]
+    wrapped = textwrap.fill(text, width, initial_indent=lead, subsequent_indent="  ", break_on_hyphens=False)
+    return wrapped[len(lead) :]
 
 
 def _answer(question: Any) -> Any:

@@ -160,7 +160,12 @@ def _line(console: Console, text: str, hang: int, style: Optional[str] = None) -
 
         lead = len(text) - len(text.lstrip(" "))
         text = textwrap.fill(
-            text.strip(), console.width, initial_indent=" " * lead, subsequent_indent=" " * (lead + hang)
+            text.strip(),
+            console.width,
+            initial_indent=" " * lead,
+            subsequent_indent=" " * (lead + hang),
+            break_on_hyphens=False,  # a path or a name like pre-commit stays whole
+            break_long_words=False,
         )
     console.print(text, style=style, markup=False)
 
