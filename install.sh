@@ -477,10 +477,13 @@ if [ -n "$profile_source" ]; then
         # A re-run keeps the pinned version: moving it is the user's call, after seeing the changes.
         say "Team '$team' is already added; to get its newest profiles: bootstrap profile update $team"
     else
+        # The run starts right after (unless --no-run): no "set it up with" line before it.
+        run_follows=""
+        [ "$run" = 1 ] && run_follows="--run-follows"
         if [ "$trust" = 1 ]; then
-            "$target" profile add "$profile_source" --name "$team" --yes --trust || die "could not add the team's profiles from $profile_source (see above); check the URL, then run install.sh again."
+            "$target" profile add "$profile_source" --name "$team" --yes --trust ${run_follows:+"$run_follows"} || die "could not add the team's profiles from $profile_source (see above); check the URL, then run install.sh again."
         else
-            "$target" profile add "$profile_source" --name "$team" --yes || die "could not add the team's profiles from $profile_source (see above); check the URL, then run install.sh again."
+            "$target" profile add "$profile_source" --name "$team" --yes ${run_follows:+"$run_follows"} || die "could not add the team's profiles from $profile_source (see above); check the URL, then run install.sh again."
         fi
     fi
 fi

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
-from bootstrap import files, yamlpos
+from bootstrap import conditions, files, yamlpos
 from bootstrap.errors import UserError, did_you_mean
 from bootstrap.paths import Paths
 
@@ -66,8 +66,11 @@ def optional(prompt: Prompt) -> bool:
     return prompt.type == "text" and prompt.default == ""
 
 
-def problem(prompt: Prompt, value: Any) -> Optional[str]:
-    """Why value cannot answer prompt, or None when it can."""
+def problem(prompt: Prompt, value: Any, echo: bool = True) -> Optional[str]:
+    """Why value cannot answer prompt, or None when it can.
+
+    echo=False says only the hint (on a terminal the answer is right above it, and the line
+    under the question is one row of the terminal, never wrapped)."""
     if value is None:
         if optional(prompt):
             return None
@@ -82,9 +85,20 @@ def problem(prompt: Prompt, value: Any) -> Optional[str]:
     if not text.strip():
         return None if optional(prompt) else "should not be empty"
     if prompt.pattern and not re.fullmatch(prompt.pattern, text):
+        # the hint in words, never the regular expression: a new hire cannot read one
+        hint = prompt.hint or "check it and type it again"
+        if not echo:
+            return hint[:1].upper() + hint[1:]
         shown = "" if prompt.type == "password" else f" ('{text}')"  # never echo a password
-        return f"does not look right{shown}: {prompt.hint or f'it should match {prompt.pattern}'}"
+        return f"does not look right{shown}: {hint}"
     return None
+
+
+def not_asked(prompt: Prompt) -> Any:
+    """The answer of a question its `when` leaves out: its default, or empty (no) without one."""
+    if prompt.default is not None:
+        return prompt.default
+    return False if prompt.type == "confirm" else ""
 
 
 def _plain(prompt: Prompt, value: Any) -> Any:
@@ -126,7 +140,11 @@ def gather(
             raise UserError(f"{given.where(key)}: {shown} {why}")
     result: dict[str, Any] = {}
     for pid, prompt in prompts.items():
-        if pid in given.values:
+        if prompt.when is not None and not conditions.asked(prompt.when, result, loaded.model.prompts):
+            # left out by an earlier answer, whatever a file says: an empty start URL means no AWS
+            if pid in given.values or pid in memory.values or pid in needed:
+                result[pid] = not_asked(prompt)
+        elif pid in given.values:
             result[pid] = _plain(prompt, given.values[pid])
         elif pid in memory.values and problem(prompt, memory.values[pid]) is None:
             result[pid] = _plain(prompt, memory.values[pid])

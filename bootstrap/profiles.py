@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from bootstrap import yamlpos
+from bootstrap import conditions, yamlpos
 from bootstrap.errors import UserError, did_you_mean
 from bootstrap.paths import Paths, builtin_profiles
 from bootstrap.yamlpos import Loc
@@ -19,11 +19,11 @@ if typing.TYPE_CHECKING:
     from bootstrap.schema import Profile
 
 Origins = dict[Loc, str]  # where each key or list item was written: "file:line"
-ANSWER = re.compile(r"\{\{\s*answers\.([a-z][a-z0-9_]*)\s*\}\}")
+ANSWER = conditions.ANSWER
 TEMPLATE_START = re.compile(r"\{\{|\{%")
 YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_PROFILE = "base"
-OWN_KEYS = ("name", "description", "extends")
+OWN_KEYS = ("name", "description", "extends", "layer")
 
 
 # --- finding profiles -----------------------------------------------------------------------
@@ -65,14 +65,24 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*") if p.suffix in YAML_SUFFIXES) if folder.is_dir() else []
 
 
-def describe(info: ProfileInfo) -> str:
-    """The description line of a profile, read cheaply; '' when it has none or does not parse."""
+def _head(info: ProfileInfo) -> dict[str, Any]:
+    """The profile file's own top-level keys, read cheaply (no extends, no validation)."""
     try:
         data = yamlpos.load(info.path, info.name).data
     except UserError:
-        return ""
-    text = data.get("description") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def describe(info: ProfileInfo) -> str:
+    """The description line of a profile, read cheaply; '' when it has none or does not parse."""
+    text = _head(info).get("description")
     return text.strip().splitlines()[0] if isinstance(text, str) and text.strip() else ""
+
+
+def roles(paths: Paths) -> list[ProfileInfo]:
+    """What the first run offers to choose: built-in and team profiles, except layers (base)."""
+    return [p for p in available(paths) if p.kind in ("built-in", "team") and _head(p).get("layer") is not True]
 
 
 def looks_like_path(ref: str) -> bool:
@@ -495,7 +505,7 @@ def _load_chain(
             ) from None
         data, origins = merge(data, origins, pdata, porigins, top=True)
         chain += tuple(c for c in pchain if c not in chain)
-    for own in OWN_KEYS:  # a profile's name and description are its own, never its parent's
+    for own in OWN_KEYS:  # a profile's name, description and layer flag are its own, never its parent's
         data.pop(own, None)
         origins = {loc: w for loc, w in origins.items() if loc[:1] != (own,)}
     data, origins = merge(data, origins, located.data, own_origins, top=True)
@@ -524,6 +534,7 @@ def _answer_refs(data: dict[str, Any], origins: Origins, model: Profile, fallbac
     """Which answers each component uses; any other template syntax is an error with file:line."""
     where = _where_in(origins, fallback)
     prompts = {p.id: p for p in model.prompts}
+    _prompt_conditions(model, where)
     refs: dict[str, frozenset[str]] = {}
     for component, spec in (data.get("components") or {}).items():
         used: set[str] = set()
@@ -545,6 +556,29 @@ def _answer_refs(data: dict[str, Any], origins: Origins, model: Profile, fallbac
                 )
         refs[component] = frozenset(used)
     return refs
+
+
+def _prompt_conditions(model: Profile, where: Callable[[Loc], str]) -> None:
+    """A question's `when:` names only questions asked before it (they are answered by then)."""
+    earlier: list[str] = []
+    for index, prompt in enumerate(model.prompts):
+        if prompt.when is not None:
+            loc: Loc = ("prompts", index, "when")
+            for answer in ANSWER.findall(prompt.when):
+                if answer not in earlier:
+                    later = answer in {p.id for p in model.prompts}
+                    why = "is asked after this one" if later else "names no question of this profile"
+                    known = ", ".join(earlier) or "none"
+                    hint = "" if later else did_you_mean(answer, earlier)
+                    raise UserError(
+                        f"{where(loc)}: '{{{{ answers.{answer} }}}}' {why}; a question's `when` "
+                        f"can name only the questions before it ({hint}those are: {known})"
+                    )
+            if TEMPLATE_START.search(ANSWER.sub("", prompt.when)):
+                raise UserError(
+                    f"{where(loc)}: only '{{{{ answers.<id> }}}}' can be filled in here; remove the other '{{{{' or '{{%'"
+                )
+        earlier.append(prompt.id)
 
 
 def render(loaded: Loaded, answers: dict[str, Any], placeholder: Optional[Callable[[str], str]] = None) -> Profile:

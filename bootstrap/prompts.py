@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import TYPE_CHECKING, Any, Optional
 
 from bootstrap.errors import Cancelled
@@ -11,12 +13,63 @@ if TYPE_CHECKING:
     from bootstrap.schema import Prompt
 
 
+def _wrapped(text: str, width: int) -> str:
+    """The description as questionary shows it ("  Description: ...", then lines indented by two)."""
+    lead = "  Description: "
+    wrapped = textwrap.fill(text, width, initial_indent=lead, subsequent_indent="  ", break_on_hyphens=False)
+    return wrapped[len(lead) :]
+
+
 def _answer(question: Any) -> Any:
     try:
         value = question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
         raise Cancelled("cancelled; nothing was changed") from None
     return value
+
+
+def _keys(message: str, keys: dict[str, str], default: str) -> Any:
+    """A question answered by one key (either case) or Enter for the default, as questionary's
+    confirm is; it shows the answer's word once given."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.keys import Keys
+    from questionary.question import Question
+    from questionary.styles import merge_styles_default
+
+    chosen: dict[str, str] = {}
+
+    def tokens() -> Any:
+        shown = [("class:qmark", "?"), ("class:question", f" {message} ")]
+        if "answer" in chosen:
+            shown.append(("class:answer", chosen["answer"].capitalize()))
+        return shown
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlC, eager=True)
+    @bindings.add(Keys.ControlQ, eager=True)
+    def _interrupt(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    def choose(value: str) -> Any:
+        def handler(event: KeyPressEvent) -> None:
+            chosen["answer"] = value
+            event.app.exit(result=value)
+
+        return handler
+
+    for key, value in keys.items():
+        bindings.add(key.lower())(choose(value))
+        bindings.add(key.upper())(choose(value))
+    bindings.add(Keys.ControlM, eager=True)(choose(default))
+
+    @bindings.add(Keys.Any)
+    def _other(event: KeyPressEvent) -> None:
+        """Other keys do nothing."""
+
+    session: Any = PromptSession(tokens, key_bindings=bindings, style=merge_styles_default([None]))
+    return Question(session.app)
 
 
 class TerminalPrompter:
@@ -28,7 +81,7 @@ class TerminalPrompter:
         from bootstrap.answers import problem
 
         def validate(text: str) -> Any:
-            return problem(prompt, text) or True
+            return problem(prompt, text, echo=False) or True
 
         if prompt.type == "confirm":
             return bool(_answer(questionary.confirm(prompt.message, default=bool(default))))
@@ -43,9 +96,12 @@ class TerminalPrompter:
 
         from bootstrap.profiles import describe
 
-        described = [(info.name, describe(info)) for info in options]
+        # One line per role, and the highlighted role's description below the list, wrapped to
+        # the terminal (the menu never wraps its own lines: a long title would be cut).
+        width = max(40, shutil.get_terminal_size().columns - 1)
         choices = [
-            questionary.Choice(title=f"{name}: {text}" if text else name, value=name) for name, text in described
+            questionary.Choice(title=info.name, value=info.name, description=_wrapped(describe(info), width) or None)
+            for info in options
         ]
         chosen = _answer(questionary.select("Which role fits you best?", choices=choices, default=default))
         return str(chosen)
@@ -54,6 +110,10 @@ class TerminalPrompter:
         import questionary
 
         return bool(_answer(questionary.confirm(message, default=default)))
+
+    def review(self, message: str, default: bool) -> str:
+        """Yes, no, or "diffs" (the key d): one key press, like a yes/no question."""
+        return str(_answer(_keys(message, {"y": "yes", "n": "no", "d": "diffs"}, "yes" if default else "no")))
 
     def secret(self, message: str) -> str:
         """A hidden answer (a passphrase): never echoed, never remembered."""

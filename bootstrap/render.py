@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 from typing import TYPE_CHECKING, Any, Optional
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from bootstrap.context import Context
     from bootstrap.engine import ComponentPlan, RunOutcome, Waiting
     from bootstrap.runs import Prepared, RunResult, UndoResult
-    from bootstrap.steps import Step
+    from bootstrap.steps import FileChange, Step
 
 
 def _diff(console: Console, text: str) -> None:
@@ -32,9 +33,18 @@ def _diff(console: Console, text: str) -> None:
         console.print("      " + line, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
+def chain_text(ctx: Context, chain: tuple[str, ...]) -> str:
+    """The files a profile is built from, by the names people use: base → analyst → acme/analyst."""
+    teams = ctx.tilde(ctx.paths.teams) + "/"
+    names = []
+    for shown in chain:
+        stem = re.sub(r"^.*/|\.ya?ml$", "", shown)
+        names.append(f"{shown[len(teams) :].split('/', 1)[0]}/{stem}" if shown.startswith(teams) else stem)
+    return " → ".join(names)
+
+
 def profile_line(ctx: Context, prepared: Prepared) -> str:
-    chain = " → ".join(re.sub(r"^.*/|\.ya?ml$", "", c) for c in prepared.loaded.chain)
-    return f"Profile {prepared.name} ({prepared.how}): {chain}"
+    return f"Profile {prepared.name} ({prepared.how}): {chain_text(ctx, prepared.loaded.chain)}"
 
 
 def switching_line(prepared: Prepared) -> str:
@@ -48,7 +58,7 @@ def switching_line(prepared: Prepared) -> str:
 
 
 def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[ComponentPlan], diffs: bool = True) -> int:
-    """Print what a run would do; returns the number of pending steps."""
+    """Print what a run would do in full (commands, diffs); returns the number of pending steps."""
     console.print(profile_line(ctx, prepared), markup=False)
     moving = switching_line(prepared)
     if moving:
@@ -59,20 +69,13 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
             console.print(f"  ✓ {item.name}: already as the profile says", style="green", markup=False)
         else:
             console.print(f"  {item.name}", style="bold", markup=False)
-        if item.error:
-            console.print(f"    ✗ cannot plan: {item.error}", style="red", markup=False)
-        for note in item.notes:
-            console.print(f"    i {note}", style="cyan", markup=False)
+        _component_problems(console, item)
         for step in item.steps:
             pending += 1
             if step.waits_on:
-                console.print(
-                    f"    … {step.summary} (waits on {WAITS_ON[step.waits_on]})", style="yellow", markup=False
-                )
-                if step.fix:
-                    console.print(f"      later: {step.fix}", style="dim", markup=False)
+                _waiting_step(console, step)
                 continue
-            console.print(f"    • {step.summary}", markup=False)
+            console.print(f"    • {step.summary}{_tags(step)}", markup=False)
             for argv in step.commands:
                 console.print(f"      $ {shlex.join(argv)}", style="cyan", markup=False)
             if step.later:
@@ -80,12 +83,7 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
             if diffs:
                 for change in step.changes:
                     _diff(console, files.unified_diff(ctx.tilde(change.path), change.before, change.after))
-    for name in prepared.selection.unsupported:
-        console.print(
-            f"  i {name}: configured by the profile, not set up by this version of bootstrap yet",
-            style="cyan",
-            markup=False,
-        )
+    _unsupported(console, prepared)
     if pending:
         console.print(
             f"{pending} change{'s' if pending != 1 else ''} to make. `bootstrap run` makes them; "
@@ -95,6 +93,144 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
     elif not any(p.error for p in plans):
         console.print("Nothing to change: this machine already matches the profile.", markup=False)
     return pending
+
+
+# What a step will need on the day, as the plan marks it ([password]) and as the lines right
+# above the question say it. "you": the step talks to the person (a passphrase, a browser).
+NEEDS = {
+    "password": "asks for your computer password",
+    "administrator": "needs an administrator",
+    "network": "uses the network",
+    "you": "asks you something",
+}
+TAGS = {"password": "password", "administrator": "administrator", "network": "network", "you": "asks you"}
+
+
+def needs(step: Step) -> list[str]:
+    """What the step will need when it runs, in NEEDS order (unknown words kept, at the end)."""
+    wanted = list(step.needs)
+    if step.waits_on in ("administrator", "network"):
+        wanted.append(step.waits_on)
+    if step.interactive and "password" not in wanted:
+        wanted.append("you")
+    known = [n for n in NEEDS if n in wanted]
+    return known + [n for n in dict.fromkeys(wanted) if n not in NEEDS]
+
+
+def _tags(step: Step) -> str:
+    marked = needs(step)
+    return f" [{', '.join(TAGS.get(n, n) for n in marked)}]" if marked else ""
+
+
+def _component_problems(console: Console, item: ComponentPlan) -> None:
+    if item.error:
+        console.print(f"    ✗ cannot plan: {item.error}", style="red", markup=False)
+    for note in item.notes:
+        console.print(f"    i {note}", style="cyan", markup=False)
+
+
+def _waiting_step(console: Console, step: Step) -> None:
+    assert step.waits_on
+    console.print(f"    … {step.summary} (waits on {WAITS_ON[step.waits_on]})", style="yellow", markup=False)
+    if step.fix:
+        console.print(f"      later: {step.fix}", style="dim", markup=False)
+
+
+def _unsupported(console: Console, prepared: Prepared) -> None:
+    for name in prepared.selection.unsupported:
+        console.print(
+            f"  i {name}: configured by the profile, not set up by this version of bootstrap yet",
+            style="cyan",
+            markup=False,
+        )
+
+
+def _line(console: Console, text: str, hang: int, style: Optional[str] = None) -> None:
+    """One line of the short plan; on a terminal wrapped at words, its later lines indented
+    under its text (piped, it stays one line, so each path stays whole for grep)."""
+    if console.is_terminal and len(text) > console.width:
+        import textwrap
+
+        lead = len(text) - len(text.lstrip(" "))
+        text = textwrap.fill(
+            text.strip(),
+            console.width,
+            initial_indent=" " * lead,
+            subsequent_indent=" " * (lead + hang),
+            break_on_hyphens=False,  # a path or a name like pre-commit stays whole
+            break_long_words=False,
+        )
+    console.print(text, style=style, markup=False)
+
+
+def _file_line(ctx: Context, change: FileChange) -> str:
+    """One file a step writes, summarised: never its content (that is what `d` shows)."""
+    path = ctx.tilde(change.path)
+    if change.after is None:
+        return f"delete {path}"
+    new = len(files.decode(change.after).splitlines())
+    if change.before is None:
+        return f"write {path} ({new} line{'s' if new != 1 else ''})"
+    old = files.decode(change.before).splitlines()
+    added = removed = 0
+    for line in difflib.ndiff(old, files.decode(change.after).splitlines()):
+        added += line.startswith("+ ")
+        removed += line.startswith("- ")
+    if not added and not removed:
+        return f"change the permissions of {path}"
+    return f"update {path} (+{added} -{removed} lines)"
+
+
+def short_plan(ctx: Context, console: Console, prepared: Prepared, plans: list[ComponentPlan]) -> int:
+    """What a run will do, one line per change, grouped by component; the question comes next.
+
+    Generated files show as their path and size, never whole (the full diffs are one key away);
+    what will ask for a password, use the network or need an administrator is marked.
+    """
+    console.print(profile_line(ctx, prepared), markup=False)
+    moving = switching_line(prepared)
+    if moving:
+        console.print(moving, markup=False)
+    pending = 0
+    settled = [p.name for p in plans if not p.steps and not p.error]
+    for item in plans:
+        if item.name in settled:
+            continue
+        count = f" ({len(item.steps)} change{'s' if len(item.steps) != 1 else ''})" if item.steps else ""
+        console.print(f"  {item.name}{count}", style="bold", markup=False)
+        _component_problems(console, item)
+        for step in item.steps:
+            pending += 1
+            if step.waits_on:
+                _waiting_step(console, step)
+                continue
+            _line(console, f"    • {step.summary}{_tags(step)}", 2)
+            named = len(step.changes) == 1 and ctx.tilde(step.changes[0].path) in step.summary
+            for change in () if named else step.changes:
+                _line(console, f"        {_file_line(ctx, change)}", 2, "dim")
+    if settled:
+        console.print(f"  ✓ already as the profile says: {', '.join(settled)}", style="green", markup=False)
+    _unsupported(console, prepared)
+    return pending
+
+
+def before_the_question(console: Console, plans: list[ComponentPlan]) -> None:
+    """The count, and every marked step again, right above the question: on screen when it is asked."""
+    steps = [s for p in plans for s in p.steps]
+    if not steps:
+        return
+    marked = [s for s in steps if needs(s)]
+    if marked:
+        console.print("Before you answer, note what these will need:", style="bold", markup=False)
+        for step in marked:
+            words = "; ".join(NEEDS.get(n, n) for n in needs(step))
+            _line(console, f"  ! {step.component}: {step.summary} ({words})", 2, "yellow")
+    waiting = sum(bool(s.waits_on) for s in steps)
+    now = len(steps) - waiting
+    later = f"; {waiting} left for later" if waiting else ""
+    console.print(
+        f"{now} change{'s' if now != 1 else ''} to make{later}. `bootstrap undo` takes them back.", markup=False
+    )
 
 
 class RunProgress:
@@ -252,14 +388,14 @@ def undo_summary(ctx: Context, console: Console, result: UndoResult) -> None:
 def profile_summary(ctx: Context, console: Console, loaded: Any) -> None:
     """What a role sets up, in words: questions, components, packages, files and commands."""
     model = loaded.model
-    chain = " → ".join(re.sub(r"^.*/|\.ya?ml$", "", c) for c in loaded.chain)
     console.print(f"{loaded.name}: {model.description or '(no description)'}", style="bold", markup=False)
-    console.print(f"  built from: {chain}", markup=False)
+    console.print(f"  built from: {chain_text(ctx, loaded.chain)}", markup=False)
     if model.prompts:
+        confirms = {p.id for p in model.prompts if p.type == "confirm"}
         console.print("  asks on the first run:", markup=False)
         for prompt in model.prompts:
             default = f" (default: {_answer_text(prompt.default)})" if prompt.default is not None else ""
-            console.print(f"    - {prompt.message}{default}", markup=False)
+            console.print(f"    - {prompt.message}{default}{_condition(prompt.when, confirms)}", markup=False)
     for heading, lines in component_lines(model):
         console.print(f"  {heading}:", markup=False)
         for line in lines:

@@ -43,9 +43,11 @@ def fetched(console: Console, item: Fetched) -> None:
         commands(console, source)
 
 
-def added(console: Console, source: TeamSource, names: list[str], trusted: bool, has_commands: bool) -> None:
+def added(
+    console: Console, source: TeamSource, names: list[str], trusted: bool, has_commands: bool, run_follows: bool = False
+) -> None:
     _say(console, f"Added team '{source.name}', pinned to {source.pin[:12]}.", "green")
-    if names:
+    if names and not run_follows:  # install.sh starts that run next: no instruction to do it
         _say(console, f"Set it up with: bootstrap run --profile {names[0]}")
     if has_commands and not trusted:
         _say(console, f"Its commands run only after: bootstrap profile trust {source.name}")

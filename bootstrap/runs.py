@@ -59,8 +59,7 @@ def choose_profile(
     if memory.profile:
         return memory.profile, "chosen on your last run", memory
     if prompter is not None:
-        options = [p for p in profiles.available(ctx.paths) if p.kind in ("built-in", "team")]
-        return prompter.choose_profile(options, default=None), "chosen now", None
+        return prompter.choose_profile(profiles.roles(ctx.paths), default=None), "chosen now", None
     return profiles.DEFAULT_PROFILE, "default", None
 
 

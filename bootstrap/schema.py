@@ -32,7 +32,14 @@ class Prompt(Strict):
     choices: Optional[list[str]] = Field(default=None, description="The options of a select")
     pattern: Optional[str] = Field(default=None, description="A regular expression the answer must match")
     hint: Optional[str] = Field(
-        default=None, description="What a right answer looks like, said when an answer does not match `pattern`"
+        default=None,
+        description="What a right answer looks like, said when an answer does not match `pattern` "
+        "(the pattern itself is never shown), e.g. 'a work email such as dana@acme.com'",
+    )
+    when: Optional[str] = Field(
+        default=None,
+        description='Ask only when this is true, naming a question asked before this one, e.g. "{{ answers.aws_start_url }}" '
+        "(answered); otherwise the question takes its default (empty when it has none)",
     )
 
     @field_validator("pattern")
@@ -399,6 +406,11 @@ class Profile(Strict):
     name: Optional[str] = Field(default=None, description="Defaults to the file name")
     description: Optional[str] = None
     extends: list[str] = Field(default_factory=list, description="Profiles merged in first, in order")
+    layer: bool = Field(
+        default=False,
+        description="A layer other profiles extend (like the built-in base), not a role: "
+        "the first run's role menu does not offer it; never inherited",
+    )
     prompts: list[Prompt] = Field(default_factory=list)
     components: Components = Field(default_factory=Components)
     commands: list[Command] = Field(

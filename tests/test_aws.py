@@ -445,7 +445,6 @@ def test_a_terminal_run_offers_the_sso_sign_in_then_checks_the_identities(
     )
     try:
         child.expect("Sign in to AWS SSO session corp")
-        child.expect("aws sso login --sso-session corp")
         child.expect("Make these changes")
         child.send("y")
         child.expect("signed in, but these profiles still do not work")

@@ -159,7 +159,8 @@ def test_show_summarises_components_packages_files_and_questions(role: str) -> N
             "jupyterlab",
             "quarto-cli",
             "(if you answer yes to 'with_r')",
-            "profile company-readonly, as your answer to 'aws_read_only_role', used by `aws` without --profile (if you answer 'aws_start_url')",
+            "profile company-readonly, as your answer to 'aws_read_only_role', used by `aws` without --profile (if you answer 'aws_account_id')",
+            "(default: us-east-1) (if you answer 'aws_start_url')",
         ],
         "data-scientist": [
             "jupyterlab",

@@ -136,10 +136,6 @@ def test_empty_answers_write_nothing_and_doctor_stays_green(home: Path, tmp_path
             "aws_read_only_role: 'read only'",
             "'aws_read_only_role' does not look right ('read only'): it should be a permission set name",
         ),
-        (
-            "aws_account_id: ''",
-            "the answer to 'aws_account_id' does not fit: components.aws.profiles.company-readonly: account_id is empty",
-        ),
     ],
 )
 def test_bad_answers_are_one_line_exit_2_and_touch_nothing(home: Path, tmp_path: Path, line: str, says: str) -> None:
@@ -151,6 +147,18 @@ def test_bad_answers_are_one_line_exit_2_and_touch_nothing(home: Path, tmp_path:
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
     assert says in run.stderr, run.stderr
     assert sorted(p.name for p in home.iterdir()) == ["answers.yaml"]
+
+
+def test_a_start_url_without_an_account_number_sets_up_the_sign_in_only(home: Path) -> None:
+    path = home / "answers.yaml"
+    path.write_text(
+        "name: Ada\nemail: ada@example.com\naws_start_url: https://acme.awsapps.com/start\naws_account_id: ''\n"
+    )
+    run = bootstrap("run", "--yes", "--profile", "analyst", "--answers", str(path), *ONLY_AWS)
+    assert run.returncode == 0, run.stdout + run.stderr
+    config = (home / ".aws" / "config").read_text()
+    assert "[sso-session company]" in config and "sso_start_url = https://acme.awsapps.com/start" in config
+    assert "[profile company-readonly]" not in config and "[default]" not in config
 
 
 def test_a_bad_start_url_is_named_with_what_it_should_look_like(home: Path) -> None:
@@ -196,16 +204,14 @@ def test_on_a_terminal_enter_skips_the_aws_questions(home: Path) -> None:
     try:
         child.expect("AWS sign-in page")
         child.send("acme.example\r")
-        child.expect("does not look right")  # checked while typing, with what a right answer looks like
-        child.expect("web address like https://")
-        child.send("\x7f" * len("acme.example") + "\r")  # empty: skip
-        for question in ("region of that sign-in page", "12-digit number", "read-only access"):
-            child.expect(question)
-            child.send("\r")
+        child.expect("It should be a web address like https://")  # checked while typing, the hint in words
+        child.send("\x7f" * len("acme.example") + "\r")  # empty: skip, and no other AWS question
         child.expect(pexpect.EOF)
     finally:
         child.close()
     assert child.exitstatus == 0, child.before
+    for question in ("region of that sign-in page", "12-digit number", "read-only access"):
+        assert question not in (child.before or ""), question
     assert not (home / ".aws").exists()
     remembered = (home / ".config" / "bootstrap" / "answers.yaml").read_text()
     assert "aws_start_url: ''" in remembered

@@ -23,14 +23,14 @@ def test_interactive_first_day_run(home: Path) -> None:
     )
     try:
         child.expect("Which role fits you best")
-        child.expect("data-scientist")  # the list is drawn: analyst, base, data-engineer, data-scientist
-        child.send(DOWN + DOWN)
+        child.expect("data-scientist")  # the list is drawn: analyst, data-engineer, data-scientist (base is a layer)
+        child.send(DOWN)
         child.send("\r")
         child.expect("Your full name")
         child.send("Ada Lovelace\r")
         child.expect("Your work email")
         child.send("not-an-email\r")
-        child.expect("does not look right")  # the same rule as in --answers files, shown while typing
+        child.expect("It should be a work email such as dana@acme.com")  # the hint, shown while typing
         child.send("\x7f" * len("not-an-email") + "ada@example.com\r")
         child.expect("Make these changes")
         child.send("y")

@@ -92,8 +92,13 @@ def run(
         if prompter is None:
             console.print(render.profile_line(ctx, prepared), markup=False)
             return True
-        render.plan(ctx, console, prepared, plans)
-        return prompter.confirm("Make these changes?", default=True)
+        render.short_plan(ctx, console, prepared, plans)
+        while True:
+            render.before_the_question(console, plans)
+            answer = prompter.review("Make these changes? [Y/n/d = show the diffs]", default=True)
+            if answer != "diffs":
+                return answer == "yes"
+            render.plan(ctx, console, prepared, plans)
 
     result = runs.run(ctx, prepared, sys.argv[1:], confirm, render.RunProgress(console))
     render.run_summary(ctx, console, result)

@@ -117,6 +117,7 @@ def profile_add(
     ),
     yes: bool = YesOpt,
     trust_now: bool = TrustOpt,
+    run_follows: bool = typer.Option(False, "--run-follows", hidden=True, help="install.sh starts the run next."),
 ) -> None:
     """Add a team's profiles, pinned to the commit fetched; they are then TEAM/NAME.
 
@@ -140,7 +141,7 @@ def profile_add(
     if trust_now and team_source.commands:
         trust.record(ctx.paths, team_source, added.pin)
     names = [i.name for i in profiles.available(ctx.paths) if i.kind == "team" and i.name.startswith(f"{added.name}/")]
-    render_teams.added(ctx.console, added, names, trust_now, bool(team_source.commands))
+    render_teams.added(ctx.console, added, names, trust_now, bool(team_source.commands), run_follows)
 
 
 @app.command("update")

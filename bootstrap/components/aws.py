@@ -357,7 +357,10 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
                 FIX_RUN,
                 DOCS,
             )
-        return ok(f"{len(found.config.profiles)} AWS profiles, every role chain complete")
+        count = len(found.config.profiles)
+        if not count:
+            return ok("no AWS profiles are set up (your profile lists none)")
+        return ok(f"{count} AWS profile{'s' if count != 1 else ''}, every role chain complete")
 
     def credentials() -> Outcome:
         found = local()

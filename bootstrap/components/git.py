@@ -430,7 +430,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
                 FIX_RUN,
                 DOCS,
             )
-        return ok(f"commits are signed as {values['user.name']} <{values['user.email']}>")
+        return ok(f"your commits carry the name {values['user.name']} <{values['user.email']}>")
 
     def email() -> Outcome:
         if not email_pattern:
