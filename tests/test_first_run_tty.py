@@ -33,13 +33,23 @@ TAG = "(?:password|network|administrator|asks you)"
 AWS_FOLLOW_UPS = ("region of that sign-in page", "12-digit number", "permission set")
 
 SUDO = """#!/bin/bash
-# sudo: asks for the password once (-v), as a user whose sudo remembers it for a while
+# sudo for a user who may use it with their password, remembered for a while once given:
+# -n never asks ("a password is required" until it was given), -v asks once
+nonint=0 validate=0
 while [ "${1#-}" != "$1" ]; do
     case "$1" in
-        -v) printf '[sudo] password for %s: ' "${USER:-you}"; IFS= read -rs _; echo; echo sudo -v >> "$STATE/calls"; exit 0 ;;
+        -n) nonint=1 ;;
+        -v) validate=1 ;;
     esac
     shift
 done
+if [ ! -e "$STATE/sudo-cached" ]; then
+    if [ "$nonint" = 1 ]; then echo "sudo: a password is required" >&2; exit 1; fi
+    printf '[sudo] password for %s: ' "${USER:-you}"; IFS= read -rs _; echo
+    echo sudo -v >> "$STATE/calls"
+    touch "$STATE/sudo-cached"
+fi
+[ "$validate" = 1 ] && exit 0
 echo "sudo $*" >> "$STATE/calls"
 exec "$@"
 """
