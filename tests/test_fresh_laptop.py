@@ -15,6 +15,7 @@ Run alone with `scripts/test -m fresh_machine`.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -129,18 +130,17 @@ def _checkout(machine: Machine) -> None:
 
 def _first_day(machine: Machine) -> tuple[int, str]:
     """./install.sh at an 80-column terminal, answered as a person would; its exit code and screen."""
-    child = machine.terminal("cd ~/bootstrap && ./install.sh --profile data-engineer", timeout=900)
-    said: list[str] = []
+    child = machine.terminal("cd ~/bootstrap && ./install.sh --profile data-engineer", timeout=600)
+    screen = io.StringIO()
+    child.logfile_read = screen
     try:
-        while True:
-            index = child.expect([*(re.escape(q) for q, _ in ANSWERS), pexpect.EOF])
-            said.append((child.before or "") + (child.after if isinstance(child.after, str) else ""))
-            if index == len(ANSWERS):
-                break
+        while (index := child.expect([*(re.escape(q) for q, _ in ANSWERS), pexpect.EOF])) < len(ANSWERS):
             child.send(ANSWERS[index][1])
+    except pexpect.TIMEOUT:
+        pytest.fail(f"the first day stopped at a question the test does not know:\n{screen.getvalue()[-3000:]}")
     finally:
         child.close()
-    return child.exitstatus if child.exitstatus is not None else -1, "".join(said)
+    return child.exitstatus if child.exitstatus is not None else -1, screen.getvalue()
 
 
 def _ok(machine: Machine, script: str) -> str:
