@@ -185,6 +185,21 @@ while [ "$count" -gt 0 ]; do
     esac
 done
 
+# Logged in as root itself (not through sudo), with root's own home: say so before anything
+# else. A warning, not a question: unattended installs (CI images, containers) go on.
+if [ "$(id -u 2>/dev/null || true)" = 0 ] && [ -z "${SUDO_USER:-}" ]; then
+    root_home=$(getent passwd 0 2>/dev/null | cut -d: -f6) || root_home=''
+    [ -n "$root_home" ] || root_home=$(cd ~root 2>/dev/null && pwd) || root_home=''
+    here=$(cd "$HOME" 2>/dev/null && pwd -P) || here=$HOME
+    roots=$(cd "${root_home:-/nonexistent}" 2>/dev/null && pwd -P) || roots=$root_home
+    if [ -n "$root_home" ] && [ "$here" = "$roots" ]; then
+        printf '%s\n' "You are logged in as root: this sets up root's own home ($root_home), not a person's. To set up a person's account, stop here (Ctrl-C) and run ./install.sh logged in as that person." >&2
+        # the run started below says nothing more about it
+        BOOTSTRAP_ROOT_WARNED=1
+        export BOOTSTRAP_ROOT_WARNED
+    fi
+fi
+
 if [ "$uninstall" = 1 ] && [ "$passed" -gt 0 ]; then
     die "--uninstall takes no other options (got: $*); run ./install.sh --uninstall on its own."
 fi
@@ -464,10 +479,9 @@ say "Linked $(tilde "$link") -> $(tilde "$target")"
 
 path_note=$("$target" ensure-path) || die "could not put $(tilde "$bindir") on your PATH (see above); bootstrap itself is installed and runs as $(tilde "$link")."
 say "$path_note"
-case ":$PATH:" in
-    *":$bindir:"*) fresh_terminal=0 ;;
-    *) fresh_terminal=1 ;;
-esac
+# How to type bootstrap in this terminal, whose PATH install.sh cannot change: bootstrap decides,
+# the same way for its own closing lines.
+typed_bootstrap=$("$target" ensure-path --command) || typed_bootstrap=$(tilde "$link")
 
 # --- the team's profiles ------------------------------------------------------------------
 
@@ -489,16 +503,9 @@ if [ -n "$profile_source" ]; then
 fi
 
 if [ "$run" = 0 ]; then
-    if [ "$fresh_terminal" = 1 ]; then
-        say "Done. Open a new terminal (this one has the old PATH), then run: bootstrap"
-    else
-        say "Done. Run: bootstrap"
-    fi
+    say "Done. Run: $typed_bootstrap"
     exit 0
 fi
 
-if [ "$fresh_terminal" = 1 ]; then
-    say "When the setup below is finished, open a new terminal: this one has the old PATH, so it does not find the bootstrap command yet."
-fi
 say "Starting the first-day setup: bootstrap run $*"
 exec "$target" run "$@"

@@ -65,6 +65,11 @@ class Paths:
         return self.state / "managed.json"
 
     @property
+    def scaffolded(self) -> Path:
+        """The team repositories `bootstrap profile new` wrote, with each file's hash."""
+        return self.state / "scaffolded.json"
+
+    @property
     def commands_done(self) -> Path:
         """Which trusted commands without an `unless` check have run (they run once)."""
         return self.state / "commands-done.json"

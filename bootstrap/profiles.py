@@ -120,6 +120,13 @@ def resolve(
                     return folder / f"{ref}{suffix}"
     else:
         team_name, _, name = ref.partition("/")
+        if not (paths.teams / team_name).is_dir():
+            # a team's profiles are only known once added: a near built-in name would mislead
+            raise UnknownProfile(
+                f"there is no team named '{team_name}' on this computer: add its profiles first with "
+                f"`bootstrap profile add SOURCE --name {team_name}` (SOURCE: the team's repository URL, "
+                "from its README)"
+            )
         for path in _team_files(paths.teams / team_name):
             if path.stem == name:
                 return path

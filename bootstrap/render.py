@@ -294,9 +294,11 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
                 markup=False,
             )
         waiting_summary(console, outcome.deferred)
+    from bootstrap.shellpath import typed  # the closing lines work when typed into this terminal
+
     if result.journal is not None:
-        console.print(f"To take these changes back: bootstrap undo {result.journal.id}", markup=False)
-    console.print("To check everything works: bootstrap doctor", markup=False)
+        console.print(f"To take these changes back: {typed(ctx, 'undo', result.journal.id)}", markup=False)
+    console.print(f"To check everything works: {typed(ctx, 'doctor')}", markup=False)
 
 
 def waiting_summary(console: Console, deferred: list[Waiting]) -> None:

@@ -9,6 +9,7 @@ from bootstrap.render import _diff
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from bootstrap.context import Context
     from bootstrap.sources import Fetched, TeamSource, Update
     from bootstrap.trust import Source
 
@@ -72,3 +73,12 @@ def update(console: Console, item: Update) -> None:
         commands(console, item.new_trust)
     elif item.needs_trust:
         _say(console, f"Its commands are not trusted yet: bootstrap profile trust {name}")
+
+
+def next_after_update(ctx: Context, moved: list[tuple[str, bool]]) -> None:
+    """The command to run next, once teams moved: trust what changed, then run."""
+    from bootstrap.shellpath import typed
+
+    trusts = [typed(ctx, "profile", "trust", name) for name, untrusted in moved if untrusted]
+    run = typed(ctx, "run")
+    _say(ctx.console, f"Next: {', '.join(trusts)}, then {run}" if trusts else f"Next: {run}")

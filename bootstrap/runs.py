@@ -18,6 +18,26 @@ if TYPE_CHECKING:
     from bootstrap.steps import Step
 
 
+def root_warning(ctx: Context) -> Optional[str]:
+    """One line when root, logged in as itself (not through sudo), is about to set up its own
+    home: a person's laptop is set up logged in as that person. A warning, never a question."""
+    import os
+    import pwd
+
+    if os.getuid() != 0 or ctx.env.get("SUDO_USER") or ctx.env.get("BOOTSTRAP_ROOT_WARNED"):
+        return None  # BOOTSTRAP_ROOT_WARNED: install.sh has said it already
+    try:
+        root_home = Path(pwd.getpwuid(0).pw_dir)
+    except KeyError:
+        return None
+    if ctx.home.resolve() != root_home.resolve():
+        return None
+    return (
+        f"You are logged in as root: this sets up root's own home ({root_home}), not a person's. "
+        "To set up a person's account, stop here (Ctrl-C) and run bootstrap logged in as that person."
+    )
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A profile ready to plan: loaded, answered, filled in, and the components chosen."""

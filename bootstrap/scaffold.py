@@ -2,18 +2,26 @@
 
 It holds one profile extending a built-in role, a README whose first command is the one a new
 hire runs, a pre-commit hook and a CI job that run `bootstrap profile validate`.
+
+What it wrote is recorded (each file's hash, in bootstrap's state folder), so that running it
+again on the same folder, with another --team say, rewrites a folder it made and nobody has
+edited since; any other non-empty folder is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from bootstrap import files
 from bootstrap.errors import UserError
 
-PLACEHOLDER_REPO = "https://git.example.com/{team}/{team}-profiles.git"
+PLACEHOLDER_REPO = "https://git.example.com/{team}/{folder}.git"
 PLACEHOLDER_PACKAGE = "https://git.example.com/tools/bootstrap.git"
 PLACEHOLDER_INSTALLER = "https://git.example.com/tools/bootstrap/raw/main/install.sh"
 
@@ -140,14 +148,92 @@ def contents(spec: Spec) -> dict[str, str]:
     }
 
 
-def create(folder: Path, spec: Spec) -> list[Path]:
-    """Write the repository into folder, which must be missing or empty."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UserError(f"{folder} already exists and is not empty; choose a new folder for the team repository")
-    written = []
-    for relative, text in contents(spec).items():
+def team_name(folder: Path) -> str:
+    """The team a folder is for: its name, less a trailing `-profiles` (acme-profiles: acme)."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", folder.name.lower()).strip("-.")
+    return slug.removesuffix("-profiles").strip("-.") or slug or "team"
+
+
+def placeholder_repo(team: str, folder: Path) -> str:
+    """An example address for the repository: the team's space, the folder's name once."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", folder.name.lower()).strip("-.") or f"{team}-profiles"
+    return PLACEHOLDER_REPO.format(team=team, folder=slug)
+
+
+@dataclass
+class Written:
+    """What `create` did, file by file."""
+
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _present(folder: Path) -> dict[str, str]:
+    """Every file in folder (git's own folder aside) by its path inside it, with its hash."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if relative.parts[0] == ".git" or path.is_dir():
+            continue
+        found[relative.as_posix()] = _digest(path.read_bytes()) if path.is_file() else "(not a file)"
+    return found
+
+
+def _records(record: Path) -> dict[str, dict[str, str]]:
+    raw = files.read(record)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _check_ours(folder: Path, shown: str, made: Optional[dict[str, str]]) -> None:
+    """Refuse a folder with anything in it that is not exactly what `profile new` wrote there."""
+    if not any(folder.iterdir()):
+        return
+    present = _present(folder)
+    if made is None:
+        raise UserError(f"{shown} already exists and is not empty; choose a new folder for the team repository")
+    changed = sorted(name for name in set(present) | set(made) if present.get(name) != made.get(name))
+    if changed:
+        raise UserError(
+            f"{shown} was made by `bootstrap profile new`, but {changed[0]} changed since, so nothing was "
+            "rewritten; make the change by hand there, or choose a new folder"
+        )
+
+
+def create(folder: Path, spec: Spec, record: Path, shown: str) -> Written:
+    """Write the repository into folder: a missing or empty one, or one this made and nobody
+    has changed since (rewritten for the new spec). `record` keeps what was written where."""
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{shown} already exists and is not a folder; choose a new folder for the team repository")
+    key = str(folder.resolve())
+    records = _records(record)
+    if folder.is_dir():
+        _check_ours(folder, shown, records.get(key))
+    old = records.get(key, {}) if folder.is_dir() else {}
+    wanted = {relative: text.encode("utf-8") for relative, text in contents(spec).items()}
+    done = Written()
+    for relative, data in wanted.items():
         path = folder / relative
+        if relative in old:
+            if old[relative] == _digest(data):
+                continue
+            done.updated.append(path)
+        else:
+            done.created.append(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        files.atomic_write(path, text.encode("utf-8"), 0o644)
-        written.append(path)
-    return written
+        files.atomic_write(path, data, 0o644)
+    for relative in sorted(set(old) - set(wanted)):  # a file the new spec names otherwise
+        (folder / relative).unlink(missing_ok=True)
+        done.removed.append(folder / relative)
+    records[key] = {relative: _digest(data) for relative, data in wanted.items()}
+    record.parent.mkdir(parents=True, exist_ok=True)
+    files.atomic_write(record, (json.dumps(records, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
+    return done

@@ -20,6 +20,7 @@ import pytest
 from bootstrap import __version__
 from bootstrap.context import detect_platform
 from tests.conftest import CLEARED_PREFIXES, REAL_HOME, REPO, need
+from tests.support.terminal import Pane, last_instruction
 
 INSTALL = REPO / "install.sh"
 BUILTIN = {"analyst", "base", "data-engineer", "data-scientist"}
@@ -212,6 +213,8 @@ def test_install_makes_an_environment_and_a_link_that_runs(installed: Installed)
     shown = "~/Library/Application Support" if sys.platform == "darwin" else "~/.local/share"
     assert f"Installing bootstrap into {shown}/bootstrap/venv ..." in said
     assert str(installed.home) not in said  # the home is always shown as ~
+    # this process's PATH has no ~/.local/bin: the command is named so that it works here
+    assert installed.first.stdout.rstrip().splitlines()[-1] == "Done. Run: ~/.local/bin/bootstrap"
 
     assert (installed.venv / "pyvenv.cfg").is_file()
     assert installed.link.is_symlink()
@@ -286,6 +289,45 @@ def test_other_options_go_to_bootstrap_run(installed: Installed) -> None:
     assert email.stdout.strip() == "ada@example.com"
     # this checkout's code again, after the edited copy
     assert installed.bootstrap("--version").stdout.strip() == f"bootstrap {__version__}"
+
+
+@pytest.mark.slow
+def test_the_last_instruction_works_when_typed_into_the_same_terminal(installed: Installed, tmp_path: Path) -> None:
+    need("git")
+    answers = installed.root / "answers.yaml"
+    answers.write_text(ANSWERS)
+    bindir = installed.home / ".local" / "bin"
+    # a terminal opened before install.sh: its PATH has no ~/.local/bin, and keeps it that way
+    path = os.pathsep.join(p for p in installed.env["PATH"].split(os.pathsep) if p and ".local/bin" not in p)
+    env = {**installed.env, "PATH": path, "TERM": "xterm-256color"}
+    env.pop("COLUMNS", None)
+    # The shell component's checks start interactive shells that take the terminal's foreground
+    # from doctor (it is then stopped: exit 149); that is the shell checks' own problem, not PATH's.
+    env["BOOTSTRAP_SKIP"] = "packages,shell"
+    pane = Pane(tmp_path / "tmux.sock", env, installed.root)
+    try:
+        printed, code = pane.type(f"sh {INSTALL} --yes --profile base --answers {answers}")
+        assert code == 0, printed
+        assert "open a new terminal" not in printed  # one consistent story about PATH
+        assert "here type `~/.local/bin/bootstrap`" in printed
+        command = last_instruction(printed)
+        assert command == "~/.local/bin/bootstrap doctor", printed
+        said, code = pane.type(command)
+        assert code in (0, 1) and "command not found" not in said, said  # doctor ran: 1 is a finding
+        assert "git." in said, said  # its checks, on the screen
+
+        # a terminal whose PATH has ~/.local/bin (a new one): the plain command, and it works
+        pane.type(f'export PATH="{bindir}:$PATH"')
+        printed, code = pane.type(f"sh {INSTALL} --yes --profile base --answers {answers}")
+        assert code == 0, printed
+        assert "type `bootstrap` to run it" in printed
+        command = last_instruction(printed)
+        assert command == "bootstrap doctor", printed
+        said, code = pane.type(command)
+        assert code in (0, 1) and "command not found" not in said, said
+        assert "git." in said, said
+    finally:
+        pane.close()
 
 
 @pytest.mark.slow

@@ -359,10 +359,93 @@ def test_new_team_repository_validates_publishes_and_installs(tmp_path: Path, ho
     assert result.returncode == 0, result.stdout + result.stderr
     assert bootstrap("doctor", "--profile", "acme/analyst").returncode == 0
 
-    again = bootstrap("profile", "new", str(folder))
-    assert again.returncode == 2 and "not empty" in again.stderr
+    other = tmp_path / "someone-elses"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine\n")
+    refused = bootstrap("profile", "new", str(other))
+    assert refused.returncode == 2 and "not empty" in refused.stderr
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
     unknown_role = bootstrap("profile", "new", str(tmp_path / "x"), "--role", "analist")
     assert unknown_role.returncode == 2 and "did you mean 'analyst'" in unknown_role.stderr
+
+
+def test_new_names_the_team_after_the_folder_and_a_rerun_updates_what_it_made(tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "acme-profiles"
+    made = bootstrap("profile", "new", str(folder))
+    assert made.returncode == 0, made.stderr
+    # the team is the folder less -profiles; the example address names the folder once
+    assert "--profile acme/data-engineer" in made.stdout
+    assert "https://git.example.com/acme/acme-profiles.git" in made.stdout
+    assert "acme-profiles-profiles" not in made.stdout + (folder / "README.md").read_text()
+
+    renamed = bootstrap("profile", "new", str(folder), "--team", "beta")  # the same folder, another team
+    assert renamed.returncode == 0, renamed.stderr
+    assert "updated" in renamed.stdout and "--profile beta/data-engineer" in renamed.stdout
+    readme = (folder / "README.md").read_text()
+    assert "--profile beta/data-engineer" in readme and "acme/" not in readme
+    assert "beta team's" in (folder / "profiles" / "data-engineer.yaml").read_text()
+    assert bootstrap("profile", "validate", str(folder)).returncode == 0
+
+    # once someone has edited it, it is theirs: refused, nothing rewritten
+    profile = folder / "profiles" / "data-engineer.yaml"
+    profile.write_text(profile.read_text() + "# our own line\n")
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    edited = bootstrap("profile", "new", str(folder), "--team", "gamma")
+    assert edited.returncode == 2, edited.stdout + edited.stderr
+    assert "profiles/data-engineer.yaml changed since" in edited.stderr
+    assert edited.stderr.count("\n") == 1 and "Traceback" not in edited.stderr
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_a_team_profile_of_a_team_never_added_points_at_profile_add(home: Path) -> None:
+    result = bootstrap("run", "--profile", "acme/analyst", "--yes")
+    assert result.returncode == 2
+    assert "bootstrap profile add SOURCE --name acme" in result.stderr
+    assert "did you mean" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+    assert list(home.iterdir()) == []
+
+
+def test_profile_update_ends_with_the_next_command(repo: TeamRepo, home: Path, answers: Path) -> None:
+    assert bootstrap("profile", "add", repo.url, "--yes", "--trust").returncode == 0
+    repo.commit({"profiles/common.yaml": COMMON.replace('"yes"', '"still"')})  # no command changed
+    moved = bootstrap("profile", "update", "acme", "--yes")
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.rstrip().splitlines()[-1] == "Next: bootstrap run"
+
+    repo.commit({"profiles/eng.yaml": ENG.format(team="data", mark="two")})  # a changed command
+    moved = bootstrap("profile", "update", "acme", "--yes")
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.rstrip().splitlines()[-1] == "Next: bootstrap profile trust acme, then bootstrap run"
+
+    current = bootstrap("profile", "update", "acme", "--yes")  # nothing new: nothing to do next
+    assert "up to date" in current.stdout and "Next:" not in current.stdout
+
+
+@pytest.mark.slow
+def test_a_terminal_run_whose_only_steps_wait_on_trust_asks_nothing(tmp_path: Path, home: Path) -> None:
+    need("git")
+    team = TeamRepo(tmp_path)
+    team.commit({"eng.yaml": 'schema: 1\ncommands:\n  - {name: Leave a mark, run: echo x >> "$HOME/canary"}\n'})
+    assert bootstrap("profile", "add", team.url, "--yes").returncode == 0
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bootstrap", "run", "--profile", "acme/eng"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 80),
+    )
+    try:
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    screen = child.before or ""
+    assert child.exitstatus == 3, screen
+    assert "Make these changes" not in screen and "(Y/n)" not in screen  # nothing to ask about
+    assert "Waiting on your trust" in screen and "bootstrap profile trust acme" in screen
+    assert canary(home) == []
 
 
 def test_a_symbolic_link_in_a_team_repository_never_reaches_outside(tmp_path: Path, home: Path) -> None:

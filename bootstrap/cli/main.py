@@ -82,6 +82,9 @@ def run(
     from bootstrap.prompts import TerminalPrompter
 
     ctx = context()
+    warning = runs.root_warning(ctx)
+    if warning:
+        ctx.err_console.print(warning, style="yellow", markup=False)
     ask = ctx.interactive and not yes
     prompter = TerminalPrompter() if ask else None
     ctx.prompter = prompter
@@ -207,16 +210,22 @@ def undo(
 
 
 @app.command("ensure-path", hidden=True)
-def ensure_path() -> None:
+def ensure_path(
+    command: bool = typer.Option(
+        False, "--command", help="Only print how to type bootstrap in this terminal; change nothing."
+    ),
+) -> None:
     """Put ~/.local/bin on the login shell's PATH (used by install.sh)."""
-    from bootstrap import render, runs
+    from bootstrap import render, runs, shellpath
 
     ctx = context()
+    if command:
+        print(shellpath.typed(ctx))
+        return
     result = runs.ensure_path(ctx, sys.argv[1:])
-    if result is None:
-        ctx.console.print(f"{ctx.tilde(ctx.paths.user_bin)} is already on your PATH.", markup=False)
-    else:
+    if result is not None:
         render.step_progress(ctx.console, result, "done")
+    ctx.console.print(shellpath.note(ctx, added=result is not None), markup=False)
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -163,6 +163,7 @@ def profile_update(
         ctx.console.print("No team is added yet: bootstrap profile add URL", markup=False)
         return
     declined = []
+    moved_teams = []
     for name in names:
         found = sources.fetch_update(ctx, name)
         render_teams.update(ctx.console, found)
@@ -179,6 +180,9 @@ def profile_update(
         if trust_now and current.commands:
             trust.record(ctx.paths, current, moved.pin)
         ctx.console.print(f"Team '{name}' now uses {moved.pin[:12]}.", style="green", markup=False)
+        moved_teams.append((name, bool(current.commands) and not trust.is_trusted(ctx.paths, current)))
+    if moved_teams:
+        render_teams.next_after_update(ctx, moved_teams)
     if declined:
         raise Failure(
             f"not updated: {', '.join(declined)} (still on the pinned version); "
@@ -235,9 +239,13 @@ def profile_trust(
 
 @app.command("new")
 def profile_new(
-    folder: Path = typer.Argument(..., metavar="FOLDER", help="Where to create the team repository (new or empty)."),
+    folder: Path = typer.Argument(
+        ...,
+        metavar="FOLDER",
+        help="Where to create the team repository: new, empty, or one this made (rewritten, if unchanged since).",
+    ),
     team: Optional[str] = typer.Option(
-        None, "--team", metavar="TEAM", help="The team's name (default: the folder name)."
+        None, "--team", metavar="TEAM", help="The team's name (default: the folder name, less a trailing -profiles)."
     ),
     role: str = typer.Option("data-engineer", "--role", metavar="ROLE", help="The built-in role the profile extends."),
     profile: Optional[str] = typer.Option(
@@ -256,23 +264,28 @@ def profile_new(
 
     ctx = context()
     profiles.resolve(role, ctx.paths)  # an unknown role fails here, with the known names
-    name = sources.check_name(team or sources.default_name(str(folder.resolve())))
+    folder = folder.resolve()
+    name = sources.check_name(team or scaffold.team_name(folder))
     spec = scaffold.Spec(
         team=name,
         profile=sources.check_name(profile or role),
         role=role,
-        repo_url=repo_url or scaffold.PLACEHOLDER_REPO.format(team=name),
+        repo_url=repo_url or scaffold.placeholder_repo(name, folder),
         package=package or scaffold.PLACEHOLDER_PACKAGE,
         installer=installer or scaffold.PLACEHOLDER_INSTALLER,
     )
-    written = scaffold.create(folder, spec)
+    written = scaffold.create(folder, spec, ctx.paths.scaffolded, ctx.tilde(folder))
     problems = [p for c in validate.run([folder], ctx.paths) for p in c.problems]
     if problems:  # a bug in the scaffold: the promise is that it validates out of the box
         raise UserError(problems[0])
-    for path in written:
-        ctx.console.print(f"  created {ctx.tilde(path)}", markup=False)
+    for what, paths in (("created", written.created), ("updated", written.updated), ("removed", written.removed)):
+        for path in paths:
+            ctx.console.print(f"  {what} {ctx.tilde(path)}", markup=False)
+    if not (written.created or written.updated or written.removed):
+        ctx.console.print(f"  {ctx.tilde(folder)} already holds exactly this; nothing changed", markup=False)
     ctx.console.print(
-        f"Team repository ready; it validates. New hires run:\n  {scaffold.install_line(spec)}", markup=False
+        f"Team repository for team '{name}' ready; it validates. New hires run:\n  {scaffold.install_line(spec)}",
+        markup=False,
     )
     if not (package and installer and repo_url):
         ctx.console.print(
