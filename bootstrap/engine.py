@@ -188,6 +188,26 @@ def apply(
     """Apply each component's steps; a failure stops that component and those needing it only."""
     outcome = RunOutcome()
     applier = Applier(ctx, writer)
+
+    def one(name: str, step: Step) -> bool:
+        """Apply one step; False when it failed (the rest of its component is not tried)."""
+        on_step(step, "start")
+        try:
+            applier.apply(step)
+        except Deferred as exc:
+            # not broken: the rest of the component goes on, and the run ends with exit 3
+            outcome.deferred.append(Waiting(name, step.summary, exc.waits_on, ctx.tilde(exc.why), exc.fix))
+            on_step(step, "deferred")
+            return True
+        except (Failure, UserError, ProcError, OSError) as exc:
+            outcome.failed[name] = f"{step.summary}: {ctx.tilde(exc)}"
+            on_step(step, "failed")
+            return False
+        outcome.applied.append(step)
+        on_step(step, "done")
+        return True
+
+    last: list[tuple[str, Step]] = []  # offered once everything else is done
     for item in plans:
         needs_failed = [n for n in components.get(item.name).REQUIRES if n in outcome.failed or n in outcome.skipped]
         if needs_failed:
@@ -197,20 +217,13 @@ def apply(
             outcome.failed[item.name] = item.error
             continue
         for step in item.steps:
-            on_step(step, "start")
-            try:
-                applier.apply(step)
-            except Deferred as exc:
-                # not broken: the rest of the component goes on, and the run ends with exit 3
-                outcome.deferred.append(Waiting(item.name, step.summary, exc.waits_on, ctx.tilde(exc.why), exc.fix))
-                on_step(step, "deferred")
-                continue
-            except (Failure, UserError, ProcError, OSError) as exc:
-                outcome.failed[item.name] = f"{step.summary}: {ctx.tilde(exc)}"
-                on_step(step, "failed")
+            if step.last:
+                last.append((item.name, step))
+            elif not one(item.name, step):
                 break
-            outcome.applied.append(step)
-            on_step(step, "done")
+    for name, step in last:
+        if name not in outcome.failed:
+            one(name, step)
     touched = {s.component for s in outcome.applied} - set(outcome.failed)
     for again in plan(ctx, profile, [p.name for p in plans if p.name in touched], previous):
         if again.error:

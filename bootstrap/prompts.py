@@ -121,11 +121,15 @@ class TerminalPrompter:
 
         return str(_answer(questionary.password(message)))
 
-    def wait_for(self, message: str, word: str) -> None:
-        """Hold on until the person types `word` (they are doing something in a browser)."""
+    def wait_for(self, message: str, word: str, *others: str) -> str:
+        """Hold on until the person types `word` (they are doing something in a browser), or one
+        of `others` (such as "later"); the word they typed."""
         import questionary
 
-        def validate(text: str) -> Any:
-            return text.strip().lower() == word or f"type {word} when you are ready"
+        words = (word, *others)
+        hint = " or ".join(words)
 
-        _answer(questionary.text(message, validate=validate))
+        def validate(text: str) -> Any:
+            return text.strip().lower() in words or f"type {hint}"
+
+        return str(_answer(questionary.text(message, validate=validate))).strip().lower()

@@ -43,6 +43,9 @@ INDEX_TTL = 3600.0  # seconds a cached list of releases is trusted
 CHUNK = 1 << 16
 RECEIPT = "install.json"
 
+# HTTP statuses a proxy or load balancer answers when it cannot reach the site behind it
+GATEWAY = (502, 503, 504)
+
 Progress = Callable[[int, Optional[int]], None]  # (bytes so far, total or None)
 
 
@@ -52,6 +55,39 @@ class DownloadError(Failure):
 
 class NotFound(DownloadError):
     """HTTP 404: the file or version does not exist on this site."""
+
+
+class Unreachable(DownloadError):
+    """The site could not be reached (no network, a name that does not resolve, a firewall, a
+    timeout, a gateway error, a download cut off): nothing is wrong with what was asked for, so
+    a run leaves it for later instead of failing."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.host = urllib.parse.urlsplit(url).netloc or url
+        self.reason = reason
+        super().__init__(f"could not reach {self.host} ({reason})")
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why a connection failed, in words a new hire understands (not "[Errno -2] ...")."""
+    import socket
+
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "it did not answer in time"
+    if isinstance(reason, socket.gaierror):
+        return "its name could not be looked up: no network, or a network that reaches only the company's servers"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"its certificate is not trusted here ({reason.verify_message or reason})"
+    if isinstance(reason, OSError) and reason.errno in (101, 113, 51, 65):  # network / host unreachable
+        return "there is no route to it from this network"
+    if isinstance(reason, (ConnectionResetError, ConnectionAbortedError)):
+        return "the connection was cut off"
+    text = str(getattr(reason, "strerror", None) or reason).strip()
+    return text or type(reason).__name__
 
 
 class VerificationError(Failure):
@@ -106,6 +142,7 @@ class Http:
     def open(self, url: str) -> Iterator[IO[bytes]]:
         """The response body; raises NotFound (404) or DownloadError with a plain message."""
         last = ""
+        unreachable = False
         for attempt in range(self.attempts):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
@@ -117,16 +154,19 @@ class Http:
                 if exc.code == 404:
                     raise NotFound(f"{url} does not exist (HTTP 404)") from None
                 last = f"HTTP {exc.code} {exc.reason}"
+                unreachable = exc.code in GATEWAY
                 if exc.code < 500:
                     break
                 continue
             except (urllib.error.URLError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                last = "it did not answer in time" if isinstance(reason, TimeoutError) else str(reason)
+                last = plain_reason(exc)
+                unreachable = not isinstance(getattr(exc, "reason", exc), ssl.SSLCertVerificationError)
                 continue
             with response:
                 yield response
             return
+        if unreachable:
+            raise Unreachable(url, f"{last}; tried {self.attempts} times")
         raise DownloadError(f"could not download {url}: {last} (tried {self.attempts} times)")
 
     def read(self, url: str) -> bytes:
@@ -138,7 +178,7 @@ class Http:
             try:
                 data = body.read()
             except (OSError, http.client.HTTPException) as exc:
-                raise DownloadError(f"the download of {url} broke off ({exc or 'timed out'})") from None
+                raise Unreachable(url, f"the download broke off: {plain_reason(exc)}") from None
             headers = getattr(body, "headers", None)
             return data, dict(headers.items()) if headers is not None else {}
 
@@ -153,9 +193,7 @@ class Http:
                 try:
                     chunk = body.read(CHUNK)
                 except (OSError, http.client.HTTPException) as exc:
-                    raise DownloadError(
-                        f"the download of {url} broke off after {done} bytes ({exc or 'timed out'})"
-                    ) from None
+                    raise Unreachable(url, f"the download broke off after {done} bytes: {plain_reason(exc)}") from None
                 if not chunk:
                     break
                 digest.update(chunk)
@@ -164,7 +202,7 @@ class Http:
                 if progress is not None:
                     progress(done, total)
             if total is not None and done != total:
-                raise DownloadError(f"the download of {url} stopped after {done} of {total} bytes")
+                raise Unreachable(url, f"the download stopped after {done} of {total} bytes")
         return digest.hexdigest()
 
 
@@ -260,7 +298,7 @@ class Site:
 
     def _fetch(self, url: str) -> tuple[bytes, Mapping[str, str]]:
         if self.offline:
-            raise DownloadError(f"offline: cannot fetch {url}")
+            raise Unreachable(url, "working offline (BOOTSTRAP_OFFLINE or --offline)")
         return self.http.fetch(url)
 
     def release(self, version: str) -> Release:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 from bootstrap import files, sshkeys, sshprobe
-from bootstrap.errors import Failure
+from bootstrap.errors import Deferred, Failure
 from bootstrap.findings import Outcome
 
 if TYPE_CHECKING:
@@ -77,13 +77,25 @@ def publish(ctx: Context, key: Key, hosts: Sequence[GitHost]) -> None:
     tool = sshkeys.copy_to_clipboard(ctx, public + "\n")
     if tool:
         _say(ctx, f"It is on your clipboard (copied with {tool}).")
+    pages = []
     for host in sshkeys.unique_hosts(hosts):
         where = host.key_url or f"the SSH keys page of your account on {host.host}"
+        pages.append(where)
         _say(ctx, f"Add it for {host.host} at: {where}", "bold")
-    if ctx.prompter is not None:
-        ctx.prompter.wait_for("Type done once you have added the key:", "done")
-    else:
+    if ctx.prompter is None:
         _say(ctx, "Once you have added it, `bootstrap doctor` checks that it works.")
+        return
+    typed = ctx.prompter.wait_for(
+        "Type done once you have added the key (or later to add it after this run):", "done", "later"
+    )
+    if typed == "later":
+        names = ", ".join(h.host for h in sshkeys.unique_hosts(hosts))
+        raise Deferred(
+            "you",
+            f"your SSH key is not added to {names} yet",
+            f"add {ctx.tilde(key.public)} (show it: cat {ctx.tilde(key.public)}) at {' and '.join(pages)}; "
+            f"then check with bootstrap doctor (or {FIX_RUN})",
+        )
 
 
 # --- trusting a host ------------------------------------------------------------------------
@@ -95,8 +107,11 @@ def record_host_key(applier: Applier, host: GitHost) -> None:
     name = sshkeys.host_name(host.host, host.port)
     lines = sshkeys.scan(ctx, host.host, host.port)
     if not lines:
-        raise Failure(
-            f"could not fetch the host key of {name}: the host did not answer. Check your network or VPN, then run `{FIX_RUN}` again"
+        # not broken: the rest of the run goes on, and the key is recorded once the host answers
+        raise Deferred(
+            "network",
+            f"the host key of {name} was not recorded: cannot reach {name} (check your network or VPN)",
+            f"{FIX_RUN} in a terminal once {host.host} can be reached",
         )
     shown = ", ".join(sshkeys.fingerprints(ctx, lines))
     manual = f"ssh-keyscan -p {host.port} {host.host} >> {ctx.tilde(ctx.paths.known_hosts)}"
@@ -166,11 +181,7 @@ def describe(ctx: Context, host: GitHost, key: Key, probe: sshprobe.Probe) -> Ou
             f"ssh-keygen -R '{sshkeys.host_name(host.host, host.port)}' -f {ctx.tilde(ctx.paths.known_hosts)} && {FIX_RUN}",
         )
     if kind == "unreachable":
-        return Outcome(
-            "warning",
-            f"{target} cannot be reached{said}",
-            "check your network or VPN, then bootstrap doctor again (or bootstrap doctor --offline)",
-        )
+        return unreachable(target, said)
     if kind == "no-repo-access":
         return Outcome(
             "error",
@@ -182,9 +193,23 @@ def describe(ctx: Context, host: GitHost, key: Key, probe: sshprobe.Probe) -> Ou
     return Outcome("error", f"{target} could not be reached over SSH{said}", f"ssh -v -p {host.port} {host.host}")
 
 
+def unreachable(target: str, said: str = "", then: str = "") -> Outcome:
+    """The host did not answer: the network or VPN, not the key or the host key."""
+    return Outcome(
+        "warning",
+        f"cannot reach {target}{said}: this machine's network (or VPN) does not get through to it",
+        f"check your network or VPN, then bootstrap doctor again{then} (or bootstrap doctor --offline)",
+    )
+
+
 def unknown_host_key(ctx: Context, host: GitHost) -> Outcome:
+    """Its host key is not recorded; when it does not even answer, that is what to say first."""
     name = sshkeys.host_name(host.host, host.port)
-    shown = ", ".join(sshkeys.fingerprints(ctx, sshkeys.scan(ctx, host.host, host.port)))
+    lines = sshkeys.scan(ctx, host.host, host.port)
+    if not lines:
+        shown = host.host if host.port == 22 else f"{host.host}:{host.port}"
+        return unreachable(shown, "", f"; its host key is not recorded yet either, so then: {FIX_RUN} in a terminal")
+    shown = ", ".join(sshkeys.fingerprints(ctx, lines))
     presents = f" (it presents {shown})" if shown else ""
     return Outcome(
         "error",

@@ -41,6 +41,8 @@ class Step:
     fix: str = ""
     # what the step will need on the day: "password" (sudo asks), "network", "administrator"
     needs: tuple[str, ...] = ()
+    # applied after every other step of the run (an offer to the person, such as signing in)
+    last: bool = False
 
 
 @dataclass

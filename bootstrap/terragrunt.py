@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import releases
 from bootstrap.context import Context
-from bootstrap.errors import Failure, UserError
+from bootstrap.errors import Deferred, Failure, UserError
 from bootstrap.findings import Check, Outcome, ok
 from bootstrap.schema import Terragrunt
 from bootstrap.steps import Applier, Step
@@ -30,6 +30,7 @@ from bootstrap.tfconstraints import Version, try_version
 from bootstrap.tfversion import Pin, first_line, version_file
 
 if TYPE_CHECKING:
+    from bootstrap.components.terraform import Fallback
     from bootstrap.profiles import Loaded
 
 NAME = "terraform"  # the component Terragrunt belongs to
@@ -53,6 +54,8 @@ class Settings:
     keys_from: str
     default: Optional[Version]
     timeout: float
+    mirror_from: str = ""  # the variable or profile key that set the mirror; "" for GitHub's own
+    api_from: str = ""
 
 
 def exact(text: str, where: str) -> Version:
@@ -77,7 +80,33 @@ def settings(ctx: Context, spec: Optional[Terragrunt]) -> Settings:
     keys = ctx.env.get("BOOTSTRAP_TERRAGRUNT_KEYS") or spec.keys
     keys_from = "BOOTSTRAP_TERRAGRUNT_KEYS" if ctx.env.get("BOOTSTRAP_TERRAGRUNT_KEYS") else KEYS_SETTING
     default = exact(spec.version, "terraform.terragrunt.version in the profile") if spec.version else None
-    return Settings(mirror.rstrip("/"), api.rstrip("/"), keys, keys_from, default, timeout(ctx))
+
+    def origin(variable: str, value: Optional[str], key: str) -> str:
+        return variable if ctx.env.get(variable) else f"{key} in the profile" if value else ""
+
+    return Settings(
+        mirror.rstrip("/"),
+        api.rstrip("/"),
+        keys,
+        keys_from,
+        default,
+        timeout(ctx),
+        origin("BOOTSTRAP_TERRAGRUNT_MIRROR", spec.mirror, "terraform.terragrunt.mirror"),
+        origin("BOOTSTRAP_TERRAGRUNT_API", spec.api, "terraform.terragrunt.api"),
+    )
+
+
+def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
+    """One line: which site could not be reached and why, then the next step."""
+    from bootstrap.components.terraform import reach_advice
+
+    if exc.url.startswith(conf.api):
+        advice = reach_advice(conf.api, conf.api_from, "terraform.terragrunt.api", "BOOTSTRAP_TERRAGRUNT_API", BINARY)
+        return f"could not reach {exc.host} for the list of Terragrunt releases ({exc.reason}): {advice}"
+    advice = reach_advice(
+        conf.mirror, conf.mirror_from, "terraform.terragrunt.mirror", "BOOTSTRAP_TERRAGRUNT_MIRROR", BINARY
+    )
+    return f"could not reach the Terragrunt download site {exc.host} ({exc.reason}): {advice}"
 
 
 def site(ctx: Context, conf: Settings) -> releases.GitHubSite:
@@ -116,6 +145,19 @@ def installed(ctx: Context) -> list[Version]:
 
 def binary(ctx: Context, version: object) -> Path:
     return ctx.paths.terragrunt_versions / str(version) / BINARY
+
+
+def fallback(ctx: Context) -> Optional[Fallback]:
+    """Where nothing pins a version: the newest installed, else the terragrunt already on PATH."""
+    from bootstrap.components.terraform import Fallback, next_on_path, program_version
+
+    have = installed(ctx)
+    if have:
+        return Fallback(binary(ctx, have[-1]), str(have[-1]), system=False)
+    other = next_on_path(ctx, BINARY, SHIM_MARK)
+    if other is None:
+        return None
+    return Fallback(other, program_version(ctx, other, "--version"), system=True)
 
 
 def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, str], tuple[str, str]]]:
@@ -184,10 +226,12 @@ def resolve(ctx: Context, conf: Settings, pin: Pin) -> Version:
         return exact(pin.spec, where)
     try:
         listed = site(ctx, conf).versions()
+    except releases.Unreachable as exc:
+        raise Failure(f"{where} asks for the latest Terragrunt, but bootstrap {cannot_reach(conf, exc)}") from None
     except releases.DownloadError as exc:
         raise Failure(
             f"{where} asks for the latest Terragrunt, and the list of releases could not be fetched ({exc}); "
-            "check the network or proxy, or set the team's mirror (terraform.terragrunt.api)"
+            "check the team's mirror (terraform.terragrunt.api)"
         ) from None
     found = [v for v in (try_version(t) for t in listed) if v is not None and not v.prerelease]
     if not found:
@@ -266,8 +310,15 @@ def _install_step(ctx: Context, conf: Settings, version: Version) -> Step:
     def apply(applier: Applier) -> None:
         from bootstrap import tfrender
 
-        with tfrender.download_progress(ctx, f"{PRODUCT} {version}") as progress:
-            done = install_version(ctx, conf, version, progress)
+        try:
+            with tfrender.download_progress(ctx, f"{PRODUCT} {version}") as progress:
+                done = install_version(ctx, conf, version, progress)
+        except releases.Unreachable as exc:
+            raise Deferred(
+                "network",
+                f"{PRODUCT} {version} was not installed: {cannot_reach(conf, exc)}",
+                f"bootstrap terragrunt install {version} (or bootstrap run --only terraform) once the site can be reached",
+            ) from None
         if done.note:
             ctx.err_console.print(done.note, markup=False)
         applier.writer.installed(f"{PRODUCT} {version}", f"bootstrap terragrunt uninstall {version}")
@@ -276,6 +327,7 @@ def _install_step(ctx: Context, conf: Settings, version: Version) -> Step:
         NAME,
         f"Install {PRODUCT} {version} from {download_url(ctx, conf, version)} ({checked_by(ctx, conf)})",
         apply=apply,
+        needs=("network",),
     )
 
 
@@ -295,7 +347,13 @@ def check(ctx: Context, spec: Terragrunt) -> Check:
         if problem is not None:
             return problem
         if conf.default is None:
-            return ok("`terragrunt` runs bootstrap's command, which runs the version each .terragrunt-version names")
+            runs = "`terragrunt` runs bootstrap's command, which runs the version each .terragrunt-version names"
+            try:
+                pinned = find_pin(Path.cwd(), ctx.home, None) is not None
+            except UserError:
+                pinned = True
+            other = None if pinned else fallback(ctx)
+            return ok(f"{runs}; {other.words(ctx.tilde)}" if other else runs)
         version = conf.default
         if version not in installed(ctx):
             return Outcome("warning", f"{PRODUCT} {version} (the profile's version) is not installed", install, DOCS)

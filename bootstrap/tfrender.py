@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from bootstrap.components.terraform import Choice
+    from bootstrap.components.terraform import Choice, Fallback
     from bootstrap.context import Context
     from bootstrap.releases import Progress
 
@@ -55,3 +55,15 @@ def which_lines(ctx: Context, choice: Choice) -> list[str]:
     if choice.note:
         lines.append(choice.note)
     return [ctx.tilde(line) for line in lines]
+
+
+def fallback_lines(ctx: Context, other: Fallback, command: str) -> list[str]:
+    """`which` where nothing pins a version: what runs (version first, as above), and why."""
+    where = ctx.tilde(other.path) if other.system else "installed"
+    return [
+        f"{other.version or 'unknown version'} ({where})",
+        other.words(ctx.tilde),
+        f"to pin a version for this folder: bootstrap {command} use VERSION"
+        if command == "terraform"
+        else "to pin a version for this folder, write it in .terragrunt-version",
+    ]

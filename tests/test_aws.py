@@ -44,6 +44,9 @@ MESSY = (
     b"# my own settings\r\n[default]\r\nregion = us-east-1\r\n\r\n; old work account\r\n[profile mine]\r\noutput=json"
 )
 
+# a --yes run does all it can; the SSO sign-in waits on the person (never started unasked)
+SIGN_IN_LATER = 3
+
 
 def doctor_json(profile: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     result = bootstrap("doctor", "--json", "--profile", str(profile), *args, env=env)
@@ -86,7 +89,7 @@ def test_first_run_writes_a_config_the_real_cli_reads_and_undo_restores_every_by
     assert config.read_bytes() == MESSY  # plan changes nothing
 
     run = bootstrap("run", "--profile", str(team), "--yes")
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == SIGN_IN_LATER, run.stdout + run.stderr
     written = config.read_bytes()
     assert written.startswith(MESSY + b"\r\n")  # the user's bytes first, untouched; CRLF kept
     assert b"\n" not in written.replace(b"\r\n", b"")
@@ -101,7 +104,8 @@ def test_first_run_writes_a_config_the_real_cli_reads_and_undo_restores_every_by
     assert not (home / ".aws" / "credentials").exists()  # never any keys
 
     again = bootstrap("plan", "--profile", str(team), "--detailed-exitcode")
-    assert again.returncode == 0, again.stdout
+    assert again.returncode == 2, again.stdout  # only the sign-in, still the person's to do
+    assert "Sign in to AWS SSO session corp" in again.stdout and "~/.aws/config" not in again.stdout
 
     undo = bootstrap("undo", "--yes")
     assert undo.returncode == 0, undo.stderr
@@ -112,7 +116,7 @@ def test_a_profile_the_team_deleted_is_removed_and_the_users_sections_stay(home:
     config = home / ".aws" / "config"
     config.parent.mkdir()
     config.write_bytes(b"[profile mine]\nregion = eu-west-2\n")
-    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == SIGN_IN_LATER
     team.write_text(
         TEAM.replace(
             '      warehouse: {source_profile: data-dev, role_arn: "arn:aws:iam::444455556666:role/WarehouseReader"}\n',
@@ -122,7 +126,7 @@ def test_a_profile_the_team_deleted_is_removed_and_the_users_sections_stay(home:
 
     plan = bootstrap("plan", "--profile", str(team))
     assert "remove [profile warehouse]" in plan.stdout
-    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == SIGN_IN_LATER
     text = config.read_text()
     assert "[profile warehouse]" not in text and "[profile data-dev]" in text
     assert text.startswith("[profile mine]\nregion = eu-west-2\n")
@@ -220,7 +224,7 @@ def test_lint_is_a_plain_function_over_data() -> None:
 
 
 def test_doctor_tells_a_never_signed_in_user_the_one_command(home: Path, team: Path) -> None:
-    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == SIGN_IN_LATER
     checks = doctor_json(team, "--offline")
     # a first sign-in still to do is a warning, and who each profile is waits for it
     assert checks["aws.sso.corp"]["status"] == "warning"
@@ -232,7 +236,7 @@ def test_doctor_tells_a_never_signed_in_user_the_one_command(home: Path, team: P
 
 
 def test_doctor_sees_an_expired_and_a_fresh_sso_sign_in(home: Path, team: Path) -> None:
-    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == SIGN_IN_LATER
     sso_cache(home, "corp", timedelta(hours=-2))
     checks = doctor_json(team, "--offline")
     assert checks["aws.sso.corp"]["status"] == "error" and "expired on" in checks["aws.sso.corp"]["summary"]
@@ -354,7 +358,7 @@ SCP = (
 
 
 def test_explain_tells_explicit_and_organization_denies_and_finds_the_hop(home: Path, team: Path) -> None:
-    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == SIGN_IN_LATER
     explicit = bootstrap("aws", "explain", EXPLICIT)
     assert explicit.returncode == 0
     assert "resource: arn:aws:s3:::lake/raw/x.parquet" in explicit.stdout.replace("Resource", "resource")
@@ -447,6 +451,10 @@ def test_a_terminal_run_offers_the_sso_sign_in_then_checks_the_identities(
         child.expect("Sign in to AWS SSO session corp")
         child.expect("Make these changes")
         child.send("y")
+        child.expect("✓ aws: In ~/.aws/config")  # everything else first; the sign-in is offered last
+        child.expect("Sign in to AWS now?")
+        assert not log.exists()  # never started before the person says so
+        child.send("y")
         child.expect("signed in, but these profiles still do not work")
         child.expect(pexpect.EOF)
     finally:
@@ -485,3 +493,52 @@ def test_s3s_bare_access_denied_says_what_it_can() -> None:
     )
     request = awsexplain.access_request(found)
     assert "- Action: the ListBuckets call" in request and "- Who: unknown" in request
+
+
+def _recording_aws(tmp_path: Path, real: str) -> Path:
+    """`aws` on PATH that records every `aws sso login` (and signs in as the real one would)."""
+    log = tmp_path / "login.log"
+    fake = tmp_path / "bin" / "aws"
+    fake.unlink()
+    fake.write_text(FAKE_LOGIN.format(log=log, python=sys.executable, real=real))
+    fake.chmod(0o755)
+    return log
+
+
+def test_sso_sign_in_is_never_started_by_an_unattended_run(
+    home: Path, team: Path, tmp_path: Path, aws_on_path: str
+) -> None:
+    """`run --yes`: everything else is done, and the sign-in waits on the person, with its command."""
+    log = _recording_aws(tmp_path, aws_on_path)
+    run = bootstrap("run", "--profile", str(team), "--yes")
+    assert run.returncode == 3, run.stdout + run.stderr
+    assert not log.exists()  # `aws sso login` never ran
+    assert "[profile warehouse]" in (home / ".aws" / "config").read_text()
+    waiting = run.stdout.split("Waiting on you:", 1)[1]
+    assert "aws: you are not signed in to AWS SSO session corp yet" in waiting
+    assert "aws sso login --sso-session corp" in waiting
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.slow
+def test_a_terminal_run_can_leave_the_sign_in_for_later(
+    home: Path, team: Path, tmp_path: Path, aws_on_path: str
+) -> None:
+    import pexpect
+
+    log = _recording_aws(tmp_path, aws_on_path)
+    env = {**os.environ, "TERM": "xterm-256color"}
+    argv = ["-m", "bootstrap", "run", "--profile", str(team)]
+    child = pexpect.spawn(sys.executable, argv, env=env, encoding="utf-8", timeout=60, dimensions=(24, 80))
+    try:
+        child.expect("Make these changes")
+        child.send("y")
+        child.expect("Sign in to AWS now?")
+        child.send("n")
+        child.expect("Waiting on you:")
+        child.expect("aws sso login --sso-session corp")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 3, child.before
+    assert not log.exists()

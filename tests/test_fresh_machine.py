@@ -110,6 +110,16 @@ def _ok(result: Ran, what: str) -> str:
     return result.stdout
 
 
+def _waits_only_on_the_sign_in(result: Ran, what: str) -> None:
+    """Unattended, a run never starts `aws sso login`: it does everything else, exits 3, and
+    lists the sign-in as the one thing waiting, with its command."""
+    said = f"{what} (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 3, said
+    waiting = result.stdout.split("Waiting on", 1)[1]
+    assert waiting.startswith("you:") and "aws sso login --sso-session corp" in waiting, said
+    assert waiting.count("… ") == 1, said
+
+
 def _comparable(entries: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
     # Folders on the way to an allowed path (~/.local, ~/.local/share) may stay too, and so
     # may the links uv makes in ~/.local/bin to the tools it installed.
@@ -225,7 +235,7 @@ def test_first_day_run_on_a_fresh_debian(
         f"cd ~/bootstrap && ./install.sh --yes --profile ~/team/test-{role}.yaml --answers ~/answers.yaml"
     )
     run_seconds = time.monotonic() - started
-    _ok(run, "the first-day run (./install.sh)")
+    _waits_only_on_the_sign_in(run, "the first-day run (./install.sh)")
 
     # A new terminal: a login shell that knows PATH only from the user's own start-up files.
     doctor_started = time.monotonic()
@@ -261,12 +271,14 @@ def test_first_day_run_on_a_fresh_debian(
     plaintext = [f for f in found if not f.startswith(f"/home/{USER}/bootstrap/")]  # this test's own text
     assert not plaintext, f"the password is written in plain text in: {plaintext}"
 
-    # A second run changes nothing.
+    # A second run changes nothing; the SSO sign-in is still the person's to do.
     plan = machine.as_user(f"bootstrap plan --detailed-exitcode --profile ~/team/test-{role}.yaml")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert plan.returncode == 2, plan.stdout + plan.stderr
+    pending = [line.strip() for line in plan.stdout.splitlines() if line.strip().startswith(("•", "…"))]
+    assert len(pending) == 1 and "Sign in to AWS SSO session corp" in pending[0], plan.stdout
     journals = sorted((machine.home / ".local/state/bootstrap/runs").iterdir())
     again = machine.as_user(f"bootstrap run --yes --profile ~/team/test-{role}.yaml --answers ~/answers.yaml")
-    _ok(again, "the second run")
+    _waits_only_on_the_sign_in(again, "the second run")
     assert sorted((machine.home / ".local/state/bootstrap/runs").iterdir()) == journals, again.stdout
 
     disk_after = fresh_machine.disk_kb(machine.root)

@@ -294,7 +294,7 @@ components:
     assert checks["git.host.127.0.0.1"]["status"] == "ok", checks["git.host.127.0.0.1"]
     assert "accepts your SSH key" in checks["git.host.127.0.0.1"]["summary"]  # ssh -T: no repos listed
     unreachable = checks["git.host.localhost"]
-    assert unreachable["status"] == "warning" and "cannot be reached" in unreachable["summary"], unreachable
+    assert unreachable["status"] == "warning" and "cannot reach" in unreachable["summary"], unreachable
     assert "--offline" in unreachable["fix"]
 
     # the server now presents another key than the recorded one
@@ -306,3 +306,43 @@ components:
     changed = doctor()["git.host.127.0.0.1"]
     assert changed["status"] == "error" and "different host key" in changed["summary"], changed
     assert f"ssh-keygen -R '[127.0.0.1]:{sshd.port}' -f ~/.ssh/known_hosts" in changed["fix"]
+
+
+def test_a_host_that_does_not_answer_leaves_its_host_key_for_later(
+    home: Path, tmp_path: Path, answers: Path
+) -> None:
+    """ssh-keyscan against a closed port: the run does the rest and exits 3, naming the command;
+    doctor says the host cannot be reached (the network), not that its host key is unknown."""
+    need("git")
+    need("ssh-keyscan")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    profile = tmp_path / "team.yaml"
+    profile.write_text(
+        f"""\
+schema: 1
+extends: [base]
+components:
+  git:
+    allow_empty_passphrase: true
+    hosts:
+      - {{host: 127.0.0.1, port: {closed}, key_url: {KEY_URL}}}
+"""
+    )
+    run = bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(answers))
+    said = run.stdout + run.stderr
+    assert run.returncode == 3, said
+    assert "Traceback" not in said
+    waiting = run.stdout.split("Waiting on the network:", 1)[1]
+    assert f"the host key of [127.0.0.1]:{closed} was not recorded: cannot reach" in waiting
+    assert "bootstrap run --only git in a terminal once 127.0.0.1 can be reached" in waiting
+    assert (home / ".ssh" / "id_ed25519").is_file()  # everything else was done
+    assert "✓ git: Add the team's git hosts" in run.stdout
+    assert not (home / ".ssh" / "known_hosts").exists()
+    host = doctor()["git.host.127.0.0.1"]
+    assert host["status"] == "warning", host
+    assert f"cannot reach 127.0.0.1:{closed}" in host["summary"] and "host key unknown" not in host["summary"]
+    assert "network or VPN" in host["fix"] and "bootstrap run --only git" in host["fix"]
+    again = bootstrap("plan", "--profile", str(profile))
+    assert "Record the host key of" in again.stdout  # still to do, not forgotten

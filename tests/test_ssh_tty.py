@@ -98,3 +98,38 @@ def test_passphrase_publish_trust_and_verify_on_a_terminal(home: Path, tmp_path:
         check=False,
     )
     assert clone.returncode == 0, clone.stderr
+
+
+@pytest.mark.slow
+def test_the_key_can_be_added_later(home: Path, tmp_path: Path, sshd: Sshd) -> None:
+    """At `Type done once you have added the key`, "later" goes on with the run, which ends
+    waiting on the person with the page and the command that checks it (exit 3)."""
+    repo = sshd.bare_repo("team.git")
+    profile = team_profile(tmp_path, sshd, repo)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("name: Ada Lovelace\nemail: ada@example.com\n")
+    env = {**os.environ, "TERM": "xterm-256color"}
+    argv = ["-m", "bootstrap", "run", "--profile", str(profile), "--answers", str(answers)]
+    child = pexpect.spawn(sys.executable, argv, env=env, encoding="utf-8", timeout=60, dimensions=(24, 80))
+    try:
+        child.expect("Make these changes")
+        child.send("y")
+        child.expect("Choose a passphrase for your new SSH key")
+        child.send("\r")  # the profile allows none
+        child.expect("Type done once you have added the key")
+        child.expect(r"\(or later to add it after this run\)")
+        child.send("soon\r")
+        child.expect("type done or later")
+        child.send("\x15later\r")  # Ctrl-U clears the line, as a person would
+        child.expect("Waiting on you:")
+        child.expect("your SSH key is not added to 127.0.0.1 yet")
+        child.expect(re.escape(KEY_URL))
+        child.expect(re.escape("bootstrap doctor"))
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    said = child.before or ""
+    assert child.exitstatus == 3, said
+    assert "Traceback" not in said
+    assert (home / ".ssh" / "id_ed25519.pub").is_file()
+    assert "git.host" not in said and "key not added:" not in said  # no check repeats what was just said

@@ -117,17 +117,23 @@ SKIP = {"BOOTSTRAP_SKIP": "packages,shell,secrets"}
 
 
 def write_profiles(home: Path) -> None:
+    from datetime import timedelta
+
+    from tests.support.aws import sso_cache
+
     folder = home / ".config/bootstrap/profiles"
     folder.mkdir(parents=True, exist_ok=True)
     for team in (TEAM_A, TEAM_B):
         (folder / f"{team['name']}.yaml").write_text(yaml.safe_dump(team, sort_keys=False))
+    # signed in to team-a's SSO already: these runs are about moving, not the sign-in left for later
+    sso_cache(home, "corp", timedelta(hours=8))
 
 
 def test_moving_between_team_profiles_shows_the_plan_keeps_what_you_changed_and_undoes(home: Path) -> None:
     need("git")
     write_profiles(home)
     aws_config = home / ".aws/config"
-    aws_config.parent.mkdir()
+    aws_config.parent.mkdir(exist_ok=True)
     aws_config.write_text("[profile mine]\r\nregion = us-east-1\r\n")  # the person's own, in CRLF
     first = bootstrap("run", "--yes", "--profile", "team-a", env=SKIP)
     assert first.returncode == 0, first.stdout + first.stderr

@@ -364,3 +364,96 @@ def test_uninstall(home: Path, env: dict[str, str]) -> None:
     nothing_installed(home, "0.11.11")
     missing = bootstrap("terraform", "uninstall", "0.11.11", env=env)
     assert missing.returncode == 2 and "not installed" in missing.stderr
+
+
+# --- what the person already had, and a release site out of reach ---------------------------
+
+
+def test_without_a_pin_the_terraform_already_installed_keeps_running(
+    home: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """A system terraform (here the real 0.11.11, in a folder after ~/.local/bin) runs where
+    nothing pins a version and bootstrap installed none; `which` and doctor say so."""
+    system = tmp_path / "usr-local-bin"
+    tfmirror.copy_binary("0.11.11", system / "terraform")
+    had = {**env, "PATH": f"{home / '.local' / 'bin'}:{system}:{os.environ['PATH']}"}
+    profile = tmp_path / "team.yaml"
+    profile.write_text("schema: 1\ncomponents:\n  terraform: {}\n")
+    run = bootstrap("run", "--yes", "--profile", str(profile), "--only", "terraform", env=had, cwd=home)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (home / ".local" / "bin" / "terraform").is_file()
+    scratch = home / "scratch"
+    scratch.mkdir()
+    ran = tf(home, scratch, had, "version")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("Terraform v0.11.11"), ran.stdout
+    which = bootstrap("terraform", "which", env=had, cwd=scratch)
+    assert which.returncode == 0, which.stderr
+    lines = which.stdout.splitlines()
+    assert lines[0] == f"0.11.11 ({system / 'terraform'})"
+    assert lines[1] == f"no version pinned here: using {system / 'terraform'} 0.11.11, which was already installed"
+    doctor = bootstrap("doctor", "--json", "--profile", str(profile), "--only", "terraform", env=had, cwd=scratch)
+    shim = {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}["terraform.shim"]
+    assert shim["status"] == "ok", shim
+    assert f"using {system / 'terraform'} 0.11.11, which was already installed" in shim["summary"]
+    # a pin runs the pinned version, installed from the mirror on first use; elsewhere nothing changed
+    project = home / "infra"
+    project.mkdir()
+    (project / ".terraform-version").write_text("1.0.3\n")
+    pinned = tf(home, project, had, "version")
+    assert pinned.returncode == 0, pinned.stderr
+    assert pinned.stdout.startswith("Terraform v1.0.3"), pinned.stdout
+    assert bootstrap("terraform", "which", env=had, cwd=project).stdout.startswith("1.0.3 (installed)")
+
+
+def test_with_nothing_to_run_the_messages_name_no_made_up_version(home: Path, env: dict[str, str]) -> None:
+    bare = {**env, "PATH": f"{home / '.local' / 'bin'}:/usr/bin:/bin"}  # no terraform anywhere
+    (home / ".local" / "bin").mkdir(parents=True)
+    which = bootstrap("terraform", "which", env=bare, cwd=home)
+    assert which.returncode == 2
+    assert "bootstrap terraform use VERSION, with a VERSION from `bootstrap terraform list --remote`" in which.stderr
+    assert bootstrap("terraform", "install", "0.11.11", env=bare).returncode == 0
+    ran = tf(home, home, bare, "version")  # nothing pinned: the newest bootstrap installed
+    assert ran.stdout.startswith("Terraform v0.11.11"), ran.stdout + ran.stderr
+    assert bootstrap("terraform", "uninstall", "0.11.11", env=bare).returncode == 0
+    ran = tf(home, home, bare, "version")
+    assert ran.returncode == 1
+    assert "no other terraform on your PATH" in ran.stderr and "bootstrap terraform use VERSION" in ran.stderr
+    for said in (which.stderr, ran.stderr):
+        assert "1.5.7" not in said and "Traceback" not in said
+
+
+def test_an_unreachable_release_site_leaves_the_install_for_later(
+    home: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The run does everything else, lists the download as waiting on the network with the
+    command that does it later, and exits 3; `terraform install` says the next step in one line."""
+    from tests.support.net import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    down = {**env, "BOOTSTRAP_TERRAFORM_MIRROR": closed, "BOOTSTRAP_TERRAGRUNT_MIRROR": closed}
+    profile = tmp_path / "team.yaml"
+    profile.write_text('schema: 1\ncomponents:\n  terraform: {version: "1.0.3", terragrunt: {version: "0.67.16"}}\n')
+    run = bootstrap("run", "--yes", "--profile", str(profile), "--only", "terraform", env=down, cwd=home)
+    said = run.stdout + run.stderr
+    assert run.returncode == 3, said
+    assert "Traceback" not in said and "Errno" not in said
+    assert "✓ terraform: Put the terraform command" in run.stdout
+    waiting = run.stdout.split("Waiting on the network:", 1)[1]
+    assert "Terraform 1.0.3 was not installed: could not reach the Terraform release site 127.0.0.1:" in waiting
+    assert "the connection was refused" in waiting and "(set by BOOTSTRAP_TERRAFORM_MIRROR)" in waiting
+    assert "bootstrap terraform install '1.0.3' (or bootstrap run --only terraform)" in waiting
+    assert "bootstrap terragrunt install 0.67.16" in waiting
+    nothing_installed(home, "1.0.3")
+    plan = bootstrap("plan", "--profile", str(profile), "--only", "terraform", env=down, cwd=home)
+    assert "Install Terraform 1.0.3" in plan.stdout  # still to do, not forgotten
+    install = bootstrap("terraform", "install", "1.0.3", env=down)
+    assert install.returncode == 1
+    line = install.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line and "Errno" not in line
+    assert line.startswith(f"bootstrap: could not reach the Terraform release site {closed[7:]} (")
+    assert "versions already installed keep working offline (bootstrap terraform list)" in line
+    # with the site back, the command it named does the job
+    later = bootstrap("terraform", "install", "1.0.3", env=env)
+    assert later.returncode == 0, later.stderr
+    assert "Installed and verified Terraform 1.0.3" in later.stdout

@@ -256,7 +256,10 @@ def test_unreachable_api_for_latest_is_one_clear_line(home: Path, env: dict[str,
     down = {**env, "BOOTSTRAP_TERRAGRUNT_API": "http://127.0.0.1:9"}
     result = bootstrap("terragrunt", "install", "latest", env=down)
     assert result.returncode == 1
-    assert "list of releases could not be fetched" in result.stderr and "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert "could not reach 127.0.0.1:9 for the list of Terragrunt releases (the connection was refused" in line
+    assert "(set by BOOTSTRAP_TERRAGRUNT_API)" in line and "keep working offline" in line
+    assert "\n" not in line and "Traceback" not in result.stderr and "Errno" not in line
 
 
 # --- faults: each refused with one clear line, nothing installed ----------------------------
@@ -382,3 +385,33 @@ def test_moving_to_a_profile_without_terragrunt_takes_the_command_away_and_lists
     assert (versions_dir(home) / "0.67.16" / "terragrunt").is_file()
     assert bootstrap("undo", "--yes", env=env, cwd=home).returncode == 0
     assert tg(home, home, env, "--version").stdout == "terragrunt version v0.67.16\n"
+
+
+def test_without_a_pin_the_terragrunt_already_installed_keeps_running(
+    home: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """A terragrunt that was on PATH before (a stand-in script after ~/.local/bin) runs where
+    nothing pins a version and bootstrap installed none; `which` says so."""
+    system = tmp_path / "usr-local-bin"
+    system.mkdir()
+    stand_in = system / "terragrunt"
+    stand_in.write_text('#!/bin/sh\necho "terragrunt version v0.55.1"\necho "args: $*"\n')
+    stand_in.chmod(0o755)
+    had = {**env, "PATH": f"{home / '.local' / 'bin'}:{system}:{os.environ['PATH']}"}
+    team = profile(tmp_path, "{}")
+    run = bootstrap("run", "--yes", "--profile", str(team), "--only", "terraform", env=had, cwd=home)
+    assert run.returncode == 0, run.stdout + run.stderr
+    ran = tg(home, home, had, "plan", "-x")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "terragrunt version v0.55.1\nargs: plan -x\n"
+    which = bootstrap("terragrunt", "which", env=had, cwd=home)
+    assert which.returncode == 0, which.stderr
+    assert which.stdout.splitlines()[:2] == [
+        f"0.55.1 ({stand_in})",
+        f"no version pinned here: using {stand_in} 0.55.1, which was already installed",
+    ]
+    # a pin runs the pinned version (installed on first use), not the one that was there
+    project = home / "p"
+    project.mkdir()
+    (project / ".terragrunt-version").write_text("0.44.0\n")
+    assert tg(home, project, had, "--version").stdout == "terragrunt version v0.44.0\n"

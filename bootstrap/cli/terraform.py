@@ -34,7 +34,7 @@ def _settings(ctx: Context, profile: Optional[str]) -> Settings:
 
 
 def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> str:
-    from bootstrap import tfrender
+    from bootstrap import releases, tfrender
     from bootstrap.components import terraform
     from bootstrap.tfconstraints import try_version
     from bootstrap.tfversion import Pin, resolve
@@ -51,12 +51,15 @@ def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path)
         choice = terraform.choose(ctx, directory, conf)
         if choice is None:
             raise UserError(
-                "nothing pins a Terraform version here; name one (`bootstrap terraform install 1.5.7`) "
-                "or pin one with `bootstrap terraform use 1.5.7`"
+                "nothing pins a Terraform version here; name one (bootstrap terraform install VERSION) "
+                f"or pin one: {terraform.use_hint(ctx)}"
             )
         version = choice.version
-    with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
-        done = terraform.install_version(ctx, conf, version, progress)
+    try:
+        with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
+            done = terraform.install_version(ctx, conf, version, progress)
+    except releases.Unreachable as exc:
+        raise Failure(ctx.tilde(terraform.cannot_reach(conf, exc))) from None
     if done.note:
         ctx.err_console.print(done.note, markup=False)
     return str(version) if done.already else f"{version} (new)"
@@ -141,7 +144,12 @@ def list_versions(
     conf = _settings(ctx, profile)
     have = terraform.installed(ctx)
     if remote:
-        listed = terraform.site(ctx, conf).versions(fresh=True)
+        from bootstrap import releases
+
+        try:
+            listed = terraform.site(ctx, conf).versions(fresh=True)
+        except releases.Unreachable as exc:
+            raise Failure(ctx.tilde(terraform.cannot_reach(conf, exc))) from None
         versions = sorted((v for v in (try_version(t) for t in listed) if v is not None), reverse=True)
         for v in versions:
             print(f"{v}{'  (installed)' if v in have else ''}")
@@ -174,10 +182,16 @@ def which(
     conf = _settings(ctx, profile)
     choice = terraform.choose(ctx, directory, conf)
     if choice is None:
-        raise UserError(
-            f"nothing pins a Terraform version for {ctx.tilde(directory.resolve())} (no .terraform-version, required_version, "
-            "terragrunt constraint or profile default); pin one with `bootstrap terraform use 1.5.7`"
-        )
+        other = terraform.fallback(ctx)
+        if other is None:
+            raise UserError(
+                f"nothing pins a Terraform version for {ctx.tilde(directory.resolve())} (no .terraform-version, "
+                "required_version, terragrunt constraint or profile default), none is installed and no other "
+                f"terraform is on your PATH; pin one: {terraform.use_hint(ctx)}"
+            )
+        for line in tfrender.fallback_lines(ctx, other, "terraform"):
+            print(line)
+        return
     for line in tfrender.which_lines(ctx, choice):
         print(line)
 
@@ -216,12 +230,14 @@ def exec_(typer_ctx: typer.Context) -> None:
     conf = _settings(ctx, None)
     choice = terraform.choose(ctx, Path.cwd(), conf)
     if choice is None:
-        have = terraform.installed(ctx)
-        if not have:
+        other = terraform.fallback(ctx)
+        if other is None:
             raise Failure(
-                "no Terraform version is pinned here and none is installed; run `bootstrap terraform use 1.5.7`"
+                "no Terraform version is pinned here, none is installed, and there is no other terraform on "
+                f"your PATH; pin and install one: {terraform.use_hint(ctx)}"
             )
-        version = str(have[-1])
+        sys.stdout.flush()
+        os.execv(other.path, [str(other.path), *args])  # noqa: S606 - run what the person had, as before
     else:
         version = str(choice.version)
         if not choice.installed:

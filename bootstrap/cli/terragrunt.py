@@ -45,17 +45,21 @@ def _chosen(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) 
     if pin is None:
         raise UserError(
             "nothing pins a Terragrunt version here (no .terragrunt-version, no terraform.terragrunt.version in "
-            "the profile); name one: `bootstrap terragrunt install 0.67.16`"
+            "the profile); name one: bootstrap terragrunt install VERSION (`bootstrap terragrunt list --remote` "
+            "lists them) or latest"
         )
     return terragrunt.resolve(ctx, conf, pin)
 
 
 def _install(ctx: Context, conf: Settings, version: Version) -> bool:
     """Install version when missing; True when it was downloaded now."""
-    from bootstrap import terragrunt, tfrender
+    from bootstrap import releases, terragrunt, tfrender
 
-    with tfrender.download_progress(ctx, f"Terragrunt {version}") as progress:
-        done = terragrunt.install_version(ctx, conf, version, progress)
+    try:
+        with tfrender.download_progress(ctx, f"Terragrunt {version}") as progress:
+            done = terragrunt.install_version(ctx, conf, version, progress)
+    except releases.Unreachable as exc:
+        raise Failure(ctx.tilde(terragrunt.cannot_reach(conf, exc))) from None
     if done.note:
         ctx.err_console.print(done.note, markup=False)
     return not done.already
@@ -107,7 +111,12 @@ def list_versions(
     conf = _settings(ctx, profile)
     have = terragrunt.installed(ctx)
     if remote:
-        listed = terragrunt.site(ctx, conf).versions(fresh=True)
+        from bootstrap import releases
+
+        try:
+            listed = terragrunt.site(ctx, conf).versions(fresh=True)
+        except releases.Unreachable as exc:
+            raise Failure(ctx.tilde(terragrunt.cannot_reach(conf, exc))) from None
         for v in sorted((v for v in (try_version(t) for t in listed) if v is not None), reverse=True):
             print(f"{v}{'  (installed)' if v in have else ''}")
         return
@@ -135,10 +144,18 @@ def which(
     conf = _settings(ctx, profile)
     pin = terragrunt.find_pin(directory, ctx.home, conf.default)
     if pin is None:
-        raise UserError(
-            f"nothing pins a Terragrunt version for {ctx.tilde(directory.resolve())} (no .terragrunt-version, "
-            "no terraform.terragrunt.version in the profile); write one in .terragrunt-version"
-        )
+        from bootstrap import tfrender
+
+        other = terragrunt.fallback(ctx)
+        if other is None:
+            raise UserError(
+                f"nothing pins a Terragrunt version for {ctx.tilde(directory.resolve())} (no .terragrunt-version, "
+                "no terraform.terragrunt.version in the profile), none is installed and no other terragrunt is on "
+                "your PATH; write a version in .terragrunt-version (`bootstrap terragrunt list --remote` lists them)"
+            )
+        for line in tfrender.fallback_lines(ctx, other, "terragrunt"):
+            print(line)
+        return
     version = terragrunt.resolve(ctx, conf, pin)
     state = (
         "installed"
@@ -192,13 +209,14 @@ def exec_(typer_ctx: typer.Context) -> None:
     conf = _settings(ctx, None)
     pin = terragrunt.find_pin(Path.cwd(), ctx.home, conf.default)
     if pin is None:
-        have = terragrunt.installed(ctx)
-        if not have:
+        other = terragrunt.fallback(ctx)
+        if other is None:
             raise Failure(
-                "no Terragrunt version is pinned here and none is installed; "
-                "run `bootstrap terragrunt install VERSION` or write one in .terragrunt-version"
+                "no Terragrunt version is pinned here, none is installed, and there is no other terragrunt on your "
+                "PATH; run `bootstrap terragrunt install VERSION` (`bootstrap terragrunt list --remote` lists them)"
             )
-        version = have[-1]
+        sys.stdout.flush()
+        os.execv(other.path, [str(other.path), *args])  # noqa: S606 - run what the person had, as before
     else:
         version = terragrunt.resolve(ctx, conf, pin)
         if version not in terragrunt.installed(ctx):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import awsconfig, awsgraph, awsidentity, awssso, conditions, files, paths, syspkg
 from bootstrap.context import Context
-from bootstrap.errors import Failure
+from bootstrap.errors import Deferred, Failure
 from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.managed import Owned, Released
 from bootstrap.schema import Aws, Profile
@@ -200,8 +200,7 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
             )
         )
     steps += config_steps(ctx, spec)
-    if ctx.interactive:
-        steps += login_steps(ctx, spec)
+    steps += login_steps(ctx, spec)
     return steps
 
 
@@ -259,26 +258,55 @@ def _refuse_broken(ctx: Context, path: Path, text: str, spec: Aws) -> None:
 
 
 def login_steps(ctx: Context, spec: Aws) -> list[Step]:
-    """On a terminal: sign in to each team SSO session that is not signed in (it opens a browser)."""
+    """Signing in to each team SSO session that is not signed in: offered once the rest of the
+    run is done, on a terminal only after asking (it opens a browser and needs AWS); never
+    started unasked. Without a terminal (or with --yes) it waits on the person, with the command."""
     steps = []
     for name in spec.sso_sessions:
         if token(ctx, name).state in ("fresh", "renewable"):
             continue
         users = [p for p, s in spec.profiles.items() if s.sso_session == name]
 
-        def verify(applier: Applier, users: list[str] = users) -> None:
-            _verify_identities(applier.ctx, users)
+        def sign_in(applier: Applier, name: str = name, users: list[str] = users) -> None:
+            _sign_in(applier.ctx, name, users)
 
         steps.append(
             Step(
                 NAME,
-                f"Sign in to AWS SSO session {name} (your browser opens), then check who you are in {', '.join(users) or 'it'}",
-                commands=(("aws", "sso", "login", "--sso-session", name),),
+                f"Sign in to AWS SSO session {name} and check who you are in {', '.join(users) or 'it'} "
+                f"({awssso.login_command(name)} opens your browser: asked at the end, never started unasked)",
                 interactive=True,
-                apply=verify,
+                apply=sign_in,
+                needs=("network",),
+                last=True,
             )
         )
     return steps
+
+
+def _sign_in(ctx: Context, session: str, users: list[str]) -> None:
+    command = awssso.login_command(session)
+    if token(ctx, session).state in ("fresh", "renewable"):
+        return  # signed in meanwhile, in another terminal
+    waiting = f"you are not signed in to AWS SSO session {session} yet"
+    if ctx.prompter is None:
+        raise Deferred("you", waiting, command)
+    ctx.console.print(
+        f"Your AWS profiles ({', '.join(users) or session}) work once you sign in to SSO session {session}: "
+        f"`{command}` opens your browser.",
+        markup=False,
+    )
+    if not ctx.prompter.confirm("Sign in to AWS now?", default=True):
+        raise Deferred("you", waiting, command)
+    result = ctx.runner.run(["aws", "sso", "login", "--sso-session", session], timeout=900, interactive=True)
+    if not result.ok:
+        raise Deferred(
+            "you",
+            f"{waiting}: `{command}` ended with exit code {result.returncode} (its reason is above; "
+            "a sign-in page out of reach means the network or VPN)",
+            command,
+        )
+    _verify_identities(ctx, users)
 
 
 def _verify_identities(ctx: Context, profiles: list[str]) -> None:

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from bootstrap import files, syspkg
 from bootstrap.context import Context
-from bootstrap.errors import Failure
+from bootstrap.errors import Deferred, Failure
 from bootstrap.findings import Check, Outcome, ok, once
 from bootstrap.managed import Owned, Released
 from bootstrap.profiles import ANSWER
@@ -303,15 +303,21 @@ def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
                 changes=(FileChange(path, before, after, mode),),
             )
         )
+    postponed: list[Deferred] = []  # the person said "later": checking the key now only repeats that
+
+    def publish(applier: Applier) -> None:
+        try:
+            sshaccess.publish(applier.ctx, key, hosts)
+        except Deferred as exc:
+            postponed.append(exc)
+            raise
+
+    def verify(applier: Applier) -> None:
+        if not postponed:
+            sshaccess.verify(applier.ctx, hosts, key)
+
     if found is None:
-        steps.append(
-            Step(
-                NAME,
-                "Show your new public key and where to add it",
-                interactive=True,
-                apply=lambda a: sshaccess.publish(a.ctx, key, hosts),
-            )
-        )
+        steps.append(Step(NAME, "Show your new public key and where to add it", interactive=True, apply=publish))
     unknown = [h for h in hosts if not sshkeys.host_known(ctx, h.host, h.port)]
     given = [f"{sshkeys.host_name(h.host, h.port)} {line}" for h in unknown for line in h.host_keys]
     if given:
@@ -333,6 +339,7 @@ def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
                 later="the key is fetched with ssh-keyscan and its fingerprint shown",
                 interactive=True,
                 apply=_recorder(host),
+                needs=("network",),
             )
         )
     if found is None:
@@ -340,7 +347,8 @@ def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
             Step(
                 NAME,
                 "Check that the team's git hosts accept the key",
-                apply=lambda a: sshaccess.verify(a.ctx, hosts, key),
+                apply=verify,
+                needs=("network",),
             )
         )
     return steps

@@ -5,11 +5,14 @@ shim `~/.local/bin/terraform` is a few lines of POSIX sh: it finds the nearest
 `.terraform-version` and execs that version directly, so calls cost no Python. Anything it
 cannot settle alone (a constraint, `latest`, a project pinned only by `required_version`, a
 version not installed yet) goes to `bootstrap terraform exec`, which resolves, installs when
-needed, and execs.
+needed, and execs. Where nothing pins a version and bootstrap installed none, the terraform that
+was on PATH before (after the shim) runs: a working Terraform keeps working.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap import releases
 from bootstrap.context import Context
-from bootstrap.errors import Failure, UserError
+from bootstrap.errors import Deferred, Failure, UserError
 from bootstrap.findings import Check, Outcome, ok
 from bootstrap.managed import Owned, Released
 from bootstrap.schema import Profile, Terraform
@@ -49,6 +52,7 @@ class Settings:
     verify: bool
     default: Optional[str]
     timeout: float
+    mirror_from: str = ""  # BOOTSTRAP_TERRAFORM_MIRROR or terraform.mirror; "" for the official site
 
 
 def settings(ctx: Context, spec: Optional[Terraform]) -> Settings:
@@ -57,7 +61,14 @@ def settings(ctx: Context, spec: Optional[Terraform]) -> Settings:
     releases.mirror_error(mirror)
     keys = ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") or spec.keys
     keys_from = "BOOTSTRAP_TERRAFORM_KEYS" if ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") else "terraform.keys"
-    return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout(ctx))
+    mirror_from = (
+        "BOOTSTRAP_TERRAFORM_MIRROR"
+        if ctx.env.get("BOOTSTRAP_TERRAFORM_MIRROR")
+        else "terraform.mirror in the profile"
+        if spec.mirror
+        else ""
+    )
+    return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout(ctx), mirror_from)
 
 
 def timeout(ctx: Context) -> float:
@@ -76,6 +87,22 @@ def offline(ctx: Context) -> bool:
 def site(ctx: Context, conf: Settings) -> releases.Site:
     http = releases.Http(env=ctx.env, timeout=conf.timeout)
     return releases.Site("terraform", conf.mirror, http, ctx.paths.terraform_cache, offline=offline(ctx))
+
+
+def reach_advice(mirror: str, mirror_from: str, setting: str, variable: str, command: str) -> str:
+    """What to do when a release site cannot be reached: the network, the team's mirror, or
+    working offline with what is installed (the same words for Terraform and Terragrunt)."""
+    if mirror_from:
+        where = f"check the network (or VPN) and the mirror address {mirror} (set by {mirror_from})"
+    else:
+        where = f"connect to the network (or VPN), or set your team's mirror ({setting} in the profile, or {variable})"
+    return f"{where}; versions already installed keep working offline (bootstrap {command} list)"
+
+
+def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
+    """One line: which site could not be reached and why, then the next step."""
+    advice = reach_advice(conf.mirror, conf.mirror_from, "terraform.mirror", "BOOTSTRAP_TERRAFORM_MIRROR", "terraform")
+    return f"could not reach the Terraform release site {exc.host} ({exc.reason}): {advice}"
 
 
 # --- installed versions ---------------------------------------------------------------------
@@ -106,6 +133,75 @@ def binary(ctx: Context, version: object) -> Path:
 INSTALLED_ONLY = "; chose among installed versions"
 
 
+def use_hint(ctx: Context) -> str:
+    """How to pin a version, naming a real one: the newest installed, else a placeholder said as one."""
+    have = installed(ctx)
+    if have:
+        return f"bootstrap terraform use {have[-1]} (the newest installed)"
+    return "bootstrap terraform use VERSION, with a VERSION from `bootstrap terraform list --remote`"
+
+
+# --- no version pinned: what the person already had -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What the command runs where nothing pins a version."""
+
+    path: Path
+    version: str
+    system: bool  # installed before bootstrap (not one of its versions)
+
+    def words(self, tilde: Callable[[object], str]) -> str:
+        if self.system:
+            named = f"{tilde(self.path)} {self.version}".strip()
+            return f"no version pinned here: using {named}, which was already installed"
+        return f"no version pinned here: using {self.version}, the newest version bootstrap installed"
+
+
+def next_on_path(ctx: Context, name: str, mark: str) -> Optional[Path]:
+    """The first `name` on PATH that is not one of bootstrap's commands: the one the person had."""
+    ours = (ctx.paths.user_bin / name).resolve()
+    for folder in ctx.env.get("PATH", os.defpath).split(os.pathsep):
+        if not folder or not os.path.isabs(folder):
+            continue
+        candidate = Path(folder) / name
+        try:
+            if not candidate.is_file() or not os.access(candidate, os.X_OK) or candidate.resolve() == ours:
+                continue
+            with candidate.open("rb") as handle:
+                if mark.encode() in handle.read(1024):  # another copy of the shim: it would loop
+                    continue
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
+def program_version(ctx: Context, program: Path, *args: str) -> str:
+    """The version a program says it is (`terraform version`, `terragrunt --version`), or ""."""
+    result = ctx.runner.run([program, *args], env={"CHECKPOINT_DISABLE": "1"}, timeout=15, cwd=ctx.home)
+    found = re.search(r"\bv?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)", result.stdout) if result.ok else None
+    return found.group(1) if found else ""
+
+
+def fallback(ctx: Context) -> Optional[Fallback]:
+    """Where nothing pins a version: the newest version bootstrap installed, else the terraform
+    that was already on PATH (a working Terraform keeps working), else nothing."""
+    have = installed(ctx)
+    if have:
+        return Fallback(binary(ctx, have[-1]), str(have[-1]), system=False)
+    other = next_on_path(ctx, BINARY, SHIM_MARK)
+    if other is None:
+        return None
+    return Fallback(other, program_version(ctx, other, "version"), system=True)
+
+
+def remote(ctx: Context, conf: Settings) -> list[Version]:
+    """The versions the release index lists (cached); raises releases.DownloadError."""
+    return [v for v in (try_version(t) for t in site(ctx, conf).versions()) if v is not None]
+
+
 def candidates(ctx: Context, conf: Settings, need_remote: bool = True) -> tuple[list[Version], str]:
     """Installed versions plus the release index (cached); offline or unreachable: installed
     only, with the reason the index is missing (else "")."""
@@ -113,11 +209,10 @@ def candidates(ctx: Context, conf: Settings, need_remote: bool = True) -> tuple[
     if not need_remote:
         return have, ""
     try:
-        listed = site(ctx, conf).versions()
+        listed = remote(ctx, conf)
     except releases.DownloadError as exc:
         return have, f"the list of releases could not be fetched ({exc})"
-    remote = [v for v in (try_version(t) for t in listed) if v is not None]
-    return sorted(set(have) | set(remote)), ""
+    return sorted(set(have) | set(listed)), ""
 
 
 @dataclass(frozen=True)
@@ -322,19 +417,25 @@ def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
     def apply(applier: Applier) -> None:
         from bootstrap import tfrender
 
-        pool, unseen = candidates(ctx, conf, exact is None)
-        version = exact or resolve(Pin(spec, "profile"), pool, unseen)
-        with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
-            done = install_version(ctx, conf, version, progress)
+        try:
+            version = exact or resolve(Pin(spec, "profile"), sorted(set(installed(ctx)) | set(remote(ctx, conf))))
+            with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
+                done = install_version(ctx, conf, version, progress)
+        except releases.Unreachable as exc:
+            # not broken: the rest of the run goes on, and `terraform` keeps running what was there
+            raise Deferred("network", f"Terraform {spec} was not installed: {cannot_reach(conf, exc)}", fix) from None
         if done.note:
             ctx.err_console.print(done.note, markup=False)
         applier.writer.installed(f"Terraform {version}", f"bootstrap terraform uninstall {version}")
+
+    fix = f"bootstrap terraform install '{spec}' (or bootstrap run --only terraform) once the site can be reached"
 
     return Step(
         NAME,
         f"Install Terraform {spec}{where} ({check})",
         later="" if exact else f"'{spec}' is resolved to the newest matching release when the run starts",
         apply=apply,
+        needs=("network",),
     )
 
 
@@ -391,7 +492,23 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         problem = command_problem(ctx, path, SHIM_MARK, "bootstrap terraform install", DOCS)
         if problem is not None:
             return problem
-        return ok(f"`terraform` runs bootstrap's command ({ctx.tilde(path)}), which picks each project's version")
+        runs = f"`terraform` runs bootstrap's command ({ctx.tilde(path)}), which picks each project's version"
+        try:
+            pinned = find_pin(Path.cwd(), ctx.home, spec.version) is not None
+        except UserError:
+            pinned = True  # a pin it cannot read: the `here` check says what is wrong with it
+        if pinned:
+            return ok(runs)
+        other = fallback(ctx)
+        if other is None:
+            return Outcome(
+                "warning",
+                "`terraform` has nothing to run here: no version is pinned, none is installed, "
+                "and there is no other terraform on your PATH",
+                use_hint(ctx),
+                DOCS,
+            )
+        return ok(f"{runs}; {other.words(ctx.tilde)}")
 
     def default() -> Outcome:
         if not spec.version:
