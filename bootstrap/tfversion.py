@@ -1,9 +1,10 @@
 """Which Terraform version a directory wants, and which file and line said so.
 
 In order: `.terraform-version` searched upward to the repository root; the root module's
-`required_version` (every `*.tf` and `*.tf.json`, every `terraform` block, ANDed); a terragrunt
-`terraform_version_constraint`; the user's own default (`~/.terraform-version`, written by
-`bootstrap terraform use --global`); the profile's `terraform.version`.
+`required_version` (every `*.tf` and `*.tf.json`, every `terraform` block, ANDed); a Terragrunt
+`terraform_version_constraint` (`terragrunt.hcl`, else `root.hcl`); the user's own default
+(`~/.terraform-version`, written by `bootstrap terraform use --global`); the profile's
+`terraform.version`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from bootstrap.errors import UserError
 from bootstrap.tfconstraints import ConstraintError, Constraints, Version, parse, try_version
 
 VERSION_FILE = ".terraform-version"
 KEYWORDS = ("latest", "min-required", "latest-allowed")
+# Terragrunt's unit file, then its recommended root file (which units include), as
+# terraform-switcher and tenv read them.
+TERRAGRUNT_FILES = ("terragrunt.hcl", "root.hcl")
 
 
 @dataclass(frozen=True)
@@ -138,17 +142,20 @@ def required_versions(module: Path) -> list[tuple[str, Path, int]]:
 
 
 def terragrunt_constraint(module: Path) -> Optional[tuple[str, Path, int]]:
-    path = module / "terragrunt.hcl"
-    if not path.is_file():
-        return None
-    value = _hcl(path).get("terraform_version_constraint")
-    if value is None:
-        return None
-    return (
-        _literal(value, path, "terraform_version_constraint"),
-        path,
-        _line_of(path, "terraform_version_constraint", 0),
-    )
+    """The first `terraform_version_constraint` in the folder's Terragrunt files, with file and line."""
+    for name in TERRAGRUNT_FILES:
+        path = module / name
+        if not path.is_file():
+            continue
+        value = _hcl(path).get("terraform_version_constraint")
+        if value is None:
+            continue
+        return (
+            _literal(value, path, "terraform_version_constraint"),
+            path,
+            _line_of(path, "terraform_version_constraint", 0),
+        )
+    return None
 
 
 def module_constraints(module: Path) -> Optional[tuple[Constraints, Pin]]:
@@ -211,14 +218,19 @@ def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
     exact = pin.exact
     if exact is not None:
         return exact
-    releases = [v for v in candidates if not v.prerelease]
     if spec == "latest" or spec.startswith("latest:"):
+        # `latest` is the newest release; `latest:<regex>` the newest version the regex finds,
+        # pre-releases included, and an empty regex finds every version (tfenv's "latest
+        # possibly-unstable version").
         pattern = spec.partition(":")[2]
         try:
-            rx = re.compile(pattern) if pattern else None
+            rx = re.compile(pattern)
         except re.error as exc:
             raise UserError(f"{where}: '{pattern}' is not a valid regular expression ({exc})") from None
-        pool = [v for v in candidates if rx.search(str(v))] if rx else releases
+        if spec == "latest":
+            pool = [v for v in candidates if not v.prerelease]
+        else:
+            pool = [v for v in candidates if rx.search(str(v))]
         if not pool:
             raise no_match(f"{where}: no Terraform release matches '{spec}'")
         return max(pool)
@@ -247,3 +259,52 @@ def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
 def needs_index(pin: Pin) -> bool:
     """Whether resolving the pin needs the list of releases (an exact version does not)."""
     return pin.exact is None
+
+
+_PRERELEASE = re.compile(r"(\d+(?:\.\d+){0,2})-[0-9A-Za-z.-]+")
+
+
+def prerelease_constraints(module: Path) -> list[tuple[str, Path, int]]:
+    """The root module's `required_version`s that name a pre-release, with file and line."""
+    found = []
+    for text, path, line in required_versions(module):
+        try:
+            named = [c for c in parse(text).items if c.version.prerelease]
+        except ConstraintError:
+            continue  # module_constraints reports it
+        if named:
+            found.append((text, path, line))
+    return found
+
+
+def refusal(pin: Pin, tilde: Callable[[str], str] = str) -> Optional[str]:
+    """Say now what Terraform will say later about a pre-release in `required_version`.
+
+    Terraform refuses any constraint that names a pre-release ("Prerelease version constraints
+    are not supported"), so when `required_version` itself pins the folder no version bootstrap
+    picks can run it: raise, naming the file and line. When a tfenv keyword in
+    `.terraform-version` (min-required, latest-allowed) reads it, the keyword still picks a
+    version, as tfenv does; return the warning to print."""
+    keyword = pin.spec.strip() in ("min-required", "latest-allowed")
+    if pin.source != "required_version" and not keyword:
+        return None
+    module = pin.module or Path.cwd()
+    named = prerelease_constraints(module)
+    if not named:
+        return None
+    text, path, line = named[0]
+    pre = [str(c.version) for c in parse(text).items if c.version.prerelease]
+    refused = (
+        f"{tilde(str(path))}:{line}: Terraform refuses pre-release versions in required_version "
+        f'("Prerelease version constraints are not supported: {pre[0]}")'
+    )
+    fixed = _PRERELEASE.sub(r"\1", text)
+    if not keyword:
+        raise UserError(
+            f"{refused}; write '{fixed}' there (to run {pre[0]} itself, also pin it: "
+            f"`bootstrap terraform use {pre[0]}`)"
+        )
+    return (
+        f"warning: {refused}; {pin.spec.strip()} in {pin.where(tilde)} still picks a version from it, "
+        f"but terraform init and plan stop at that line until it says '{fixed}'"
+    )
