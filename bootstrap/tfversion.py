@@ -261,7 +261,21 @@ def needs_index(pin: Pin) -> bool:
     return pin.exact is None
 
 
-_PRERELEASE = re.compile(r"(\d+(?:\.\d+){0,2})-[0-9A-Za-z.-]+")
+# A constraint on X.Y.Z-pre, rewritten on X.Y.Z: it allows the same releases (`=` names the
+# release instead of its pre-release, the nearest thing Terraform accepts).
+_ON_RELEASE = {">=": ">=", "=": "=", "~>": "~>", "<": "<", ">": ">=", "<=": "<"}
+
+
+def without_prerelease(constraints: Constraints) -> str:
+    """The constraint Terraform accepts in place of one naming pre-releases ("" when nothing is left)."""
+    parts = []
+    for c in constraints.items:
+        if not c.version.prerelease:
+            parts.append(str(c))
+        elif c.op in _ON_RELEASE:  # `!= X.Y.Z-pre` excludes no release: dropped
+            core = ".".join(str(n) for n in c.version.release[: c.version.given])
+            parts.append(f"{_ON_RELEASE[c.op]} {core}")
+    return ", ".join(parts)
 
 
 def prerelease_constraints(module: Path) -> list[tuple[str, Path, int]]:
@@ -278,33 +292,38 @@ def prerelease_constraints(module: Path) -> list[tuple[str, Path, int]]:
 
 
 def refusal(pin: Pin, tilde: Callable[[str], str] = str) -> Optional[str]:
-    """Say now what Terraform will say later about a pre-release in `required_version`.
+    """Say now what Terraform will say later about a pre-release in the folder's `required_version`.
 
-    Terraform refuses any constraint that names a pre-release ("Prerelease version constraints
-    are not supported"), so when `required_version` itself pins the folder no version bootstrap
-    picks can run it: raise, naming the file and line. When a tfenv keyword in
-    `.terraform-version` (min-required, latest-allowed) reads it, the keyword still picks a
-    version, as tfenv does; return the warning to print."""
-    keyword = pin.spec.strip() in ("min-required", "latest-allowed")
-    if pin.source != "required_version" and not keyword:
-        return None
+    Terraform refuses any `required_version` that names a pre-release ("Prerelease version
+    constraints are not supported"), whatever version runs. When `required_version` is what pins
+    the folder, no version bootstrap could pick would run it: raise, naming the file and line.
+    When something else picks the version (`.terraform-version`, a tfenv keyword reading
+    `required_version` as tfenv does, the command line), return the warning to print."""
+    deciding = pin.source == "required_version"
+    if pin.source in ("your default", "profile", "terragrunt"):
+        return None  # found only where the module has no required_version
     module = pin.module or Path.cwd()
-    named = prerelease_constraints(module)
+    try:
+        named = prerelease_constraints(module)
+    except UserError:
+        if deciding:
+            raise
+        return None  # a file Terraform cannot read is Terraform's to report; the pin stands
     if not named:
         return None
     text, path, line = named[0]
-    pre = [str(c.version) for c in parse(text).items if c.version.prerelease]
+    constraints = parse(text)
+    pre = next(str(c.version) for c in constraints.items if c.version.prerelease)
     refused = (
         f"{tilde(str(path))}:{line}: Terraform refuses pre-release versions in required_version "
-        f'("Prerelease version constraints are not supported: {pre[0]}")'
+        f'("Prerelease version constraints are not supported: {pre}")'
     )
-    fixed = _PRERELEASE.sub(r"\1", text)
-    if not keyword:
-        raise UserError(
-            f"{refused}; write '{fixed}' there (to run {pre[0]} itself, also pin it: "
-            f"`bootstrap terraform use {pre[0]}`)"
-        )
+    fixed = without_prerelease(constraints)
+    fix = f"it says '{fixed}'" if fixed else "it is removed"
+    if deciding:
+        change = f"write '{fixed}' there" if fixed else "remove that required_version"
+        raise UserError(f"{refused}; {change} (to run {pre} itself, also pin it: `bootstrap terraform use {pre}`)")
     return (
-        f"warning: {refused}; {pin.spec.strip()} in {pin.where(tilde)} still picks a version from it, "
-        f"but terraform init and plan stop at that line until it says '{fixed}'"
+        f"warning: {refused}; {pin.where(tilde)} still chooses the version, but terraform init and plan "
+        f"stop at that line until {fix}"
     )
