@@ -270,10 +270,10 @@ def without_prerelease(constraints: Constraints) -> str:
     """The constraint Terraform accepts in place of one naming pre-releases ("" when nothing is left)."""
     parts = []
     for c in constraints.items:
+        core = ".".join(str(n) for n in c.version.release[: c.version.given])  # as written: ~> 1.6 is not ~> 1.6.0
         if not c.version.prerelease:
-            parts.append(str(c))
+            parts.append(f"{c.op} {core}")
         elif c.op in _ON_RELEASE:  # `!= X.Y.Z-pre` excludes no release: dropped
-            core = ".".join(str(n) for n in c.version.release[: c.version.given])
             parts.append(f"{_ON_RELEASE[c.op]} {core}")
     return ", ".join(parts)
 
