@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from bootstrap.errors import UserError
 from bootstrap.tfconstraints import parse_version
 from bootstrap.tfversion import VERSION_FILE, NoMatch, Pin, find_pin, resolve
 from tests.conftest import bootstrap
+from tests.support.tmux import DONE, Terminal
 
 POOL = [parse_version(v) for v in ("0.11.11", "0.12.31", "1.0.3", "1.5.7", "1.6.0-rc1", "1.6.2")]
 
@@ -392,3 +395,46 @@ def test_no_warning_without_a_pre_release_or_when_terraform_cannot_read_the_file
     result = bootstrap("terraform", "which", str(folder), env=listing.env)
     assert result.returncode == 0 and result.stderr == ""  # the pin stands; terraform reports its own file
     assert result.stdout.startswith("1.7.5 ")
+
+
+def test_what_a_person_sees_at_80_columns(home: Path, listing: Listing, tmp_path: Path) -> None:
+    """The warning and the refusal in a real terminal: every word there, nothing cut, the version first."""
+    folder = project(
+        home,
+        {".terraform-version": "min-required\n", "main.tf": 'terraform {\n  required_version = ">= 1.6.0-rc1"\n}\n'},
+    )
+    env = {**os.environ, **listing.env, "TERM": "xterm-256color"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    for name in ("COLUMNS", "LINES", "NO_COLOR"):
+        env.pop(name, None)
+
+    def on_screen(command: str) -> tuple[int, list[str]]:
+        terminal = Terminal(tmp_path / "tmux.sock", env, folder, 80, 24, command)
+        try:
+            code = terminal.wait()
+            rows = terminal.history()
+        finally:
+            terminal.close()
+        printed = [row for row in rows[: next(n for n, row in enumerate(rows) if row.startswith(DONE))] if row]
+        for row in printed:
+            assert "…" not in row and "Traceback" not in row, row
+        return code, printed
+
+    code, printed = on_screen("bootstrap terraform which")
+    assert code == 0
+    text = " ".join(" ".join(printed).split())
+    assert text.startswith(
+        "warning: ~/infra/main.tf:2: Terraform refuses pre-release versions in required_version "
+        '("Prerelease version constraints are not supported: 1.6.0-rc1"); ~/infra/.terraform-version:1 '
+        "still chooses the version, but terraform init and plan stop at that line until it says '>= 1.6.0'"
+    )
+    assert "1.6.2 (not installed yet: bootstrap terraform install 1.6.2)" in printed
+
+    (folder / ".terraform-version").unlink()
+    code, printed = on_screen("bootstrap terraform which")
+    assert code == 2
+    assert " ".join(" ".join(printed).split()) == (
+        "bootstrap: ~/infra/main.tf:2: Terraform refuses pre-release versions in required_version "
+        "(\"Prerelease version constraints are not supported: 1.6.0-rc1\"); write '>= 1.6.0' there "
+        "(to run 1.6.0-rc1 itself, also pin it: `bootstrap terraform use 1.6.0-rc1`)"
+    )
