@@ -408,8 +408,8 @@ def test_what_a_person_sees_at_80_columns(home: Path, listing: Listing, tmp_path
     for name in ("COLUMNS", "LINES", "NO_COLOR"):
         env.pop(name, None)
 
-    def on_screen(command: str) -> tuple[int, list[str]]:
-        terminal = Terminal(tmp_path / "tmux.sock", env, folder, 80, 24, command)
+    def on_screen(command: str, socket: str) -> tuple[int, list[str]]:
+        terminal = Terminal(tmp_path / socket, env, folder, 80, 24, command)
         try:
             code = terminal.wait()
             rows = terminal.history()
@@ -420,7 +420,7 @@ def test_what_a_person_sees_at_80_columns(home: Path, listing: Listing, tmp_path
             assert "…" not in row and "Traceback" not in row, row
         return code, printed
 
-    code, printed = on_screen("bootstrap terraform which")
+    code, printed = on_screen("bootstrap terraform which", "warning.sock")
     assert code == 0
     text = " ".join(" ".join(printed).split())
     assert text.startswith(
@@ -431,7 +431,7 @@ def test_what_a_person_sees_at_80_columns(home: Path, listing: Listing, tmp_path
     assert "1.6.2 (not installed yet: bootstrap terraform install 1.6.2)" in printed
 
     (folder / ".terraform-version").unlink()
-    code, printed = on_screen("bootstrap terraform which")
+    code, printed = on_screen("bootstrap terraform which", "refusal.sock")
     assert code == 2
     assert " ".join(" ".join(printed).split()) == (
         "bootstrap: ~/infra/main.tf:2: Terraform refuses pre-release versions in required_version "
