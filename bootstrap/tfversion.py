@@ -1,9 +1,10 @@
 """Which Terraform version a directory wants, and which file and line said so.
 
 In order: `.terraform-version` searched upward to the repository root; the root module's
-`required_version` (every `*.tf` and `*.tf.json`, every `terraform` block, ANDed); a terragrunt
-`terraform_version_constraint`; the user's own default (`~/.terraform-version`, written by
-`bootstrap terraform use --global`); the profile's `terraform.version`.
+`required_version` (every `*.tf` and `*.tf.json`, every `terraform` block, ANDed); a Terragrunt
+`terraform_version_constraint` (`terragrunt.hcl`, else `root.hcl`); the user's own default
+(`~/.terraform-version`, written by `bootstrap terraform use --global`); the profile's
+`terraform.version`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from bootstrap.errors import UserError
 from bootstrap.tfconstraints import ConstraintError, Constraints, Version, parse, try_version
 
 VERSION_FILE = ".terraform-version"
 KEYWORDS = ("latest", "min-required", "latest-allowed")
+# Terragrunt's unit file, then its recommended root file (which units include), as
+# terraform-switcher and tenv read them.
+TERRAGRUNT_FILES = ("terragrunt.hcl", "root.hcl")
 
 
 @dataclass(frozen=True)
@@ -138,17 +142,20 @@ def required_versions(module: Path) -> list[tuple[str, Path, int]]:
 
 
 def terragrunt_constraint(module: Path) -> Optional[tuple[str, Path, int]]:
-    path = module / "terragrunt.hcl"
-    if not path.is_file():
-        return None
-    value = _hcl(path).get("terraform_version_constraint")
-    if value is None:
-        return None
-    return (
-        _literal(value, path, "terraform_version_constraint"),
-        path,
-        _line_of(path, "terraform_version_constraint", 0),
-    )
+    """The first `terraform_version_constraint` in the folder's Terragrunt files, with file and line."""
+    for name in TERRAGRUNT_FILES:
+        path = module / name
+        if not path.is_file():
+            continue
+        value = _hcl(path).get("terraform_version_constraint")
+        if value is None:
+            continue
+        return (
+            _literal(value, path, "terraform_version_constraint"),
+            path,
+            _line_of(path, "terraform_version_constraint", 0),
+        )
+    return None
 
 
 def module_constraints(module: Path) -> Optional[tuple[Constraints, Pin]]:
@@ -211,14 +218,19 @@ def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
     exact = pin.exact
     if exact is not None:
         return exact
-    releases = [v for v in candidates if not v.prerelease]
     if spec == "latest" or spec.startswith("latest:"):
+        # `latest` is the newest release; `latest:<regex>` the newest version the regex finds,
+        # pre-releases included, and an empty regex finds every version (tfenv's "latest
+        # possibly-unstable version").
         pattern = spec.partition(":")[2]
         try:
-            rx = re.compile(pattern) if pattern else None
+            rx = re.compile(pattern)
         except re.error as exc:
             raise UserError(f"{where}: '{pattern}' is not a valid regular expression ({exc})") from None
-        pool = [v for v in candidates if rx.search(str(v))] if rx else releases
+        if spec == "latest":
+            pool = [v for v in candidates if not v.prerelease]
+        else:
+            pool = [v for v in candidates if rx.search(str(v))]
         if not pool:
             raise no_match(f"{where}: no Terraform release matches '{spec}'")
         return max(pool)
@@ -247,3 +259,71 @@ def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
 def needs_index(pin: Pin) -> bool:
     """Whether resolving the pin needs the list of releases (an exact version does not)."""
     return pin.exact is None
+
+
+# A constraint on X.Y.Z-pre, rewritten on X.Y.Z: it allows the same releases (`=` names the
+# release instead of its pre-release, the nearest thing Terraform accepts).
+_ON_RELEASE = {">=": ">=", "=": "=", "~>": "~>", "<": "<", ">": ">=", "<=": "<"}
+
+
+def without_prerelease(constraints: Constraints) -> str:
+    """The constraint Terraform accepts in place of one naming pre-releases ("" when nothing is left)."""
+    parts = []
+    for c in constraints.items:
+        core = ".".join(str(n) for n in c.version.release[: c.version.given])  # as written: ~> 1.6 is not ~> 1.6.0
+        if not c.version.prerelease:
+            parts.append(f"{c.op} {core}")
+        elif c.op in _ON_RELEASE:  # `!= X.Y.Z-pre` excludes no release: dropped
+            parts.append(f"{_ON_RELEASE[c.op]} {core}")
+    return ", ".join(parts)
+
+
+def prerelease_constraints(module: Path) -> list[tuple[str, Path, int]]:
+    """The root module's `required_version`s that name a pre-release, with file and line."""
+    found = []
+    for text, path, line in required_versions(module):
+        try:
+            named = [c for c in parse(text).items if c.version.prerelease]
+        except ConstraintError:
+            continue  # module_constraints reports it
+        if named:
+            found.append((text, path, line))
+    return found
+
+
+def refusal(pin: Pin, tilde: Callable[[str], str] = str) -> Optional[str]:
+    """Say now what Terraform will say later about a pre-release in the folder's `required_version`.
+
+    Terraform refuses any `required_version` that names a pre-release ("Prerelease version
+    constraints are not supported"), whatever version runs. When `required_version` is what pins
+    the folder, no version bootstrap could pick would run it: raise, naming the file and line.
+    When something else picks the version (`.terraform-version`, a tfenv keyword reading
+    `required_version` as tfenv does, the command line), return the warning to print."""
+    deciding = pin.source == "required_version"
+    if pin.source in ("your default", "profile", "terragrunt"):
+        return None  # found only where the module has no required_version
+    module = pin.module or Path.cwd()
+    try:
+        named = prerelease_constraints(module)
+    except UserError:
+        if deciding:
+            raise
+        return None  # a file Terraform cannot read is Terraform's to report; the pin stands
+    if not named:
+        return None
+    text, path, line = named[0]
+    constraints = parse(text)
+    pre = next(str(c.version) for c in constraints.items if c.version.prerelease)
+    refused = (
+        f"{tilde(str(path))}:{line}: Terraform refuses pre-release versions in required_version "
+        f'("Prerelease version constraints are not supported: {pre}")'
+    )
+    fixed = without_prerelease(constraints)
+    fix = f"it says '{fixed}'" if fixed else "it is removed"
+    if deciding:
+        change = f"write '{fixed}' there" if fixed else "remove that required_version"
+        raise UserError(f"{refused}; {change} (to run {pre} itself, also pin it: `bootstrap terraform use {pre}`)")
+    return (
+        f"warning: {refused}; {pin.where(tilde)} still chooses the version, but terraform init and plan "
+        f"stop at that line until {fix}"
+    )

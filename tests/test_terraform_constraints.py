@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bootstrap.tfconstraints import ConstraintError, parse, parse_version
+from bootstrap.tfversion import without_prerelease
 
 RELEASES = [
     parse_version(v)
@@ -158,3 +159,38 @@ def test_pessimistic_operator_matches_its_definition(
     assert wanted.allows(version) == (candidate >= pin and candidate[:2] == pin[:2])
     two = parse("~> {}.{}".format(*pin[:2]))
     assert two.allows(version) == (candidate[:2] >= pin[:2] and candidate[0] == pin[0])
+
+
+# Terraform refuses pre-release constraints in required_version; the grammar still reads them
+# (a .terraform-version may name one exactly), and the reading of required_version suggests the
+# constraint Terraform accepts instead.
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        (">=1.5.0-rc1", ">= 1.5.0"),
+        ("~> 1.6-beta1", "~> 1.6"),
+        ("~> 1.6.0-beta1, != 1.6.0-beta2", "~> 1.6.0"),
+        ("> 1.6.0-rc1, <= 1.7.0-alpha1", ">= 1.6.0, < 1.7.0"),
+        ("= v1.6.0-alpha20230405", "= 1.6.0"),
+        ("< 0.13.0-rc1, >= 0.12", "< 0.13.0, >= 0.12"),
+        ("!= 1.0.0-rc1", ""),
+    ],
+)
+def test_the_constraint_terraform_accepts_instead(text: str, accepted: str) -> None:
+    assert without_prerelease(parse(text)) == accepted
+    assert any(c.version.prerelease for c in parse(text).items)  # still read, never refused here
+
+
+operators = st.sampled_from([">=", ">", "<", "<=", "~>", "!="])
+pre_tags = st.sampled_from(["alpha1", "beta2", "rc1", "rc.1", "alpha20230405"])
+
+
+@given(operators, versions, pre_tags, versions)
+def test_the_rewritten_constraint_allows_the_same_releases(
+    op: str, pin: tuple[int, int, int], tag: str, candidate: tuple[int, int, int]
+) -> None:
+    written = parse("{} {}.{}.{}-{}".format(op, *pin, tag))
+    rewritten = without_prerelease(written)
+    release = parse_version("{}.{}.{}".format(*candidate))
+    allowed = parse(rewritten).allows(release) if rewritten else True
+    assert allowed == written.allows(release)

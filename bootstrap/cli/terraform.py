@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bootstrap.components.terraform import Settings
     from bootstrap.context import Context
     from bootstrap.steps import Step
+    from bootstrap.tfversion import Pin
 
 app = typer.Typer(
     help="Pinned Terraform versions: verified installs, and the right version in each project.",
@@ -48,6 +49,7 @@ def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path)
             exact = resolve(Pin(spec, "the command line"), pool, unseen)
         version = exact
     else:
+        _refusal(ctx, directory, conf)
         choice = terraform.choose(ctx, directory, conf)
         if choice is None:
             raise UserError(
@@ -63,6 +65,16 @@ def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path)
     if done.note:
         ctx.err_console.print(done.note, markup=False)
     return str(version) if done.already else f"{version} (new)"
+
+
+def _refusal(ctx: Context, directory: Path, conf: Settings, pin: Optional[Pin] = None) -> None:
+    """Say before choosing what Terraform itself will refuse in the folder's pins (the shim does not ask)."""
+    from bootstrap.tfversion import find_pin, refusal
+
+    pin = pin or find_pin(directory, ctx.home, conf.default)
+    warning = refusal(pin, ctx.tilde) if pin else None
+    if warning:
+        ctx.err_console.print(warning, markup=False)
 
 
 @app.command("install")
@@ -110,6 +122,7 @@ def use(
     ctx = context()
     conf = _settings(ctx, profile)
     pin = Pin(spec.strip(), "the command line", module=Path.cwd())
+    _refusal(ctx, Path.cwd(), conf, pin)
     pool, unseen = terraform.candidates(ctx, conf, pin.exact is None)
     version = resolve(pin, pool, unseen)  # refuse a pin that nothing satisfies before writing it
     _install(ctx, conf, str(version), Path.cwd())
@@ -180,6 +193,7 @@ def which(
     if not directory.is_dir():
         raise UserError(f"{directory} is not a folder")
     conf = _settings(ctx, profile)
+    _refusal(ctx, directory, conf)
     choice = terraform.choose(ctx, directory, conf)
     if choice is None:
         other = terraform.fallback(ctx)
