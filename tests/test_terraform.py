@@ -202,6 +202,17 @@ def test_terragrunt_constraint_and_bad_hcl(home: Path, env: dict[str, str]) -> N
     assert "main.tf" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_folder_pinned_by_root_hcl_wins_over_the_personal_default(home: Path, env: dict[str, str]) -> None:
+    for version in ("0.11.11", "1.0.3"):
+        assert bootstrap("terraform", "install", version, env=env, cwd=home).returncode == 0
+    assert bootstrap("terraform", "use", "0.11.11", "--global", env=env, cwd=home).returncode == 0
+    live = home / "live"
+    live.mkdir()
+    (live / "root.hcl").write_text('terraform_version_constraint = "~> 1.0.0"\n')
+    assert "Terraform v1.0.3" in tf(home, live, env, "version").stdout  # the shim does not take the default
+    assert "Terraform v0.11.11" in tf(home, home / "live" / "..", env, "version").stdout
+
+
 def test_two_installs_racing_make_one_good_install(home: Path, env: dict[str, str]) -> None:
     full = {**os.environ, **env}
     procs = [

@@ -308,7 +308,7 @@ while [ -n "$dir" ]; do
     dir=${{dir%/*}}
 done
 if [ -z "$found" ] && [ -f "$home/.terraform-version" ]; then
-    for f in ./*.tf ./*.tf.json ./terragrunt.hcl; do [ -e "$f" ] && found=1 && break; done
+    for f in ./*.tf ./*.tf.json ./terragrunt.hcl ./root.hcl; do [ -e "$f" ] && found=1 && break; done
     if [ -z "$found" ]; then
         read -r v _ < "$home/.terraform-version"
         v=${{v#v}}

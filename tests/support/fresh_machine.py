@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import pexpect
+from tests.support.tmux import Terminal
 
 SUITE = "bookworm"
 MIRROR = os.environ.get("BOOTSTRAP_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
@@ -177,11 +177,10 @@ class Machine:
         """Run in a new login shell of the user, as a new terminal would."""
         return _in_root(self.root, self._login(script), binds=self._binds(), timeout=timeout, offline=self.offline)
 
-    def terminal(self, script: str, columns: int = 80, lines: int = 24, timeout: float = 120) -> pexpect.spawn:
-        """The user's login shell running script on a real pseudo-terminal, for a test to answer."""
+    def terminal(self, script: str, socket: Path, columns: int = 80, rows: int = 24) -> Terminal:
+        """The user's login shell running script in a real terminal (tmux), for a test to read and answer."""
         argv = _argv(self.root, self._login(script), self._binds(), self.offline)
-        env = {**ENV, "TERM": "xterm-256color"}
-        return pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=timeout, dimensions=(lines, columns))
+        return Terminal(socket, {**ENV, "TERM": "xterm-256color"}, self.root, columns, rows, shlex.join(argv))
 
     def _login(self, script: str) -> str:
         return f"exec su - {self.user} -c {shlex.quote(script)}"

@@ -36,6 +36,10 @@ class Terminal:
         )
         return result.stdout
 
+    def keys(self, *keys: str) -> None:
+        """Press keys as tmux names them (`Enter`, `Down`) or type literal text."""
+        self.run("send-keys", "-t", "0", *keys)
+
     def screen(self) -> list[str]:
         """The rows on the screen now, the rows the terminal wrapped joined back into one."""
         return [row.rstrip() for row in self.run("capture-pane", "-p", "-J", "-t", "0").splitlines()]
