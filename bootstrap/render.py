@@ -262,6 +262,8 @@ def step_progress(console: Console, step: Step, state: str) -> None:
 
 
 def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
+    from bootstrap.shellpath import typed  # the closing lines work when typed into this terminal
+
     outcome: Optional[RunOutcome] = result.outcome
     if result.declined:
         console.print("Nothing was changed.", markup=False)
@@ -282,20 +284,18 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
             )
         done = len(outcome.applied)
         made = f"{done} change{'s' if done != 1 else ''} made"
-        if outcome.ok and outcome.deferred:
-            console.print(f"{made}: everything bootstrap could do now is done.", style="green", markup=False)
-        elif outcome.ok:
-            console.print(f"Done: {made}.", style="green", markup=False)
-        else:
+        if not outcome.ok:
             console.print(
-                f"{done} change{'s' if done != 1 else ''} made; some parts did not finish (see above). "
-                "Fix what they say, then run `bootstrap run` again.",
+                f"{made}; some parts did not finish (see above). "
+                f"Fix what they say, then run `{typed(ctx, 'run')}` again.",
                 style="red",
                 markup=False,
             )
+        elif outcome.deferred:
+            console.print(f"{made}: everything bootstrap could do now is done.", style="green", markup=False)
+        else:
+            console.print(f"Done: {made}.", style="green", markup=False)
         waiting_summary(console, outcome.deferred)
-    from bootstrap.shellpath import typed  # the closing lines work when typed into this terminal
-
     if result.journal is not None:
         console.print(f"To take these changes back: {typed(ctx, 'undo', result.journal.id)}", markup=False)
     console.print(f"To check everything works: {typed(ctx, 'doctor')}", markup=False)

@@ -47,6 +47,7 @@ class Setup:
 
     done: bool  # a run of bootstrap has set this machine up (it remembered a profile)
     first_run: str = "bootstrap"  # the command that sets it up
+    program: str = "bootstrap"  # how to type bootstrap in this terminal (in full when PATH lacks it)
 
 
 def _plural(count: int, word: str) -> str:
@@ -171,10 +172,10 @@ def closing(broken: list[Finding], covered: list[Finding], setup: Setup) -> str:
     left = len(broken) - len(covered)
     if not setup.done:
         then = f"fix the {_plural(left, 'problem')} shown with a fix above, and run " if left else "run "
-        return f"Next: run `{setup.first_run}`, then {then}`bootstrap doctor` again."
+        return f"Next: run `{setup.first_run}`, then {then}`{setup.program} doctor` again."
     if not broken:
         return "Everything works."
-    return f"Fix the {_plural(left, 'problem')} above, then run `bootstrap doctor` again."
+    return f"Fix the {_plural(left, 'problem')} above, then run `{setup.program} doctor` again."
 
 
 def _closing_style(broken: list[Finding]) -> str:

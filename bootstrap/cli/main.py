@@ -169,8 +169,11 @@ def doctor(
     elif report:
         print(render_doctor.doctor_markdown(ctx, result, prepared.answers), end="")
     else:
-        first_run = f"bootstrap run --profile {shlex.quote(profile)}" if profile else "bootstrap"
-        setup = render_doctor.Setup(done=runs.set_up(ctx), first_run=first_run)
+        from bootstrap.shellpath import typed
+
+        program = typed(ctx)
+        first_run = f"{program} run --profile {shlex.quote(profile)}" if profile else program
+        setup = render_doctor.Setup(done=runs.set_up(ctx), first_run=first_run, program=program)
         render_doctor.doctor_screen(ctx, ctx.console, result, setup, show_all)
     if result.status == "error":
         raise typer.Exit(1)
