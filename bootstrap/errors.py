@@ -1,4 +1,4 @@
-"""The two ways a command ends badly: bad input (exit 2) and a failure (exit 1)."""
+"""How a command ends badly: bad input (exit 2), a failure (exit 1), Ctrl-C, a signal (128 + its number)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,19 @@ class Failure(Exception):
     """Something the user asked for could not be done: exit code 1."""
 
     exit_code = 1
+
+
+class Stopped(BaseException):
+    """bootstrap was told to stop by a signal (SIGTERM, a closed terminal) while working.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it and every
+    `finally` and `with` on the way out runs (temporary folders are removed).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
 
 
 class Cancelled(Exception):

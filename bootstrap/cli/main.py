@@ -6,7 +6,12 @@ Heavy modules (pydantic, questionary, rich tables) are imported inside the comma
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -15,7 +20,7 @@ import typer
 from bootstrap import __version__
 from bootstrap.cli import aws, profile, secrets, terraform, terragrunt
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
-from bootstrap.errors import Cancelled, Failure, UserError
+from bootstrap.errors import Cancelled, Failure, Stopped, UserError
 
 HELP = """\
 Set up this computer for data work, and check it stays that way.
@@ -215,14 +220,55 @@ def _fail(message: str, code: int) -> None:
 
 def main() -> None:
     """Console script: our errors become one plain line and an exit code, never a traceback."""
+    _stop_on_signals()
     try:
         app()
     except (UserError, Failure, Cancelled) as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted; every file is either as it was or fully changed (see `bootstrap undo --list`)", 130)
+        _stopped("you pressed Ctrl-C", 128 + signal.SIGINT)
+    except Stopped as exc:
+        _stopped(STOP_REASONS.get(exc.signum, f"signal {exc.signum}"), exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in a file
         _crash(exc)
+
+
+STOP_REASONS: dict[int, str] = {
+    signal.SIGTERM: "bootstrap was asked to end (SIGTERM)",
+    signal.SIGHUP: "the terminal was closed",
+}
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and a closed terminal unwind like Ctrl-C does, so every temporary folder is removed
+    on the way out and the programs bootstrap started end with it (see proc.Live)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup: the person wants it to go on
+            signal.signal(signum, _raise_stopped)
+
+
+def _stopped(reason: str, code: int) -> None:
+    with contextlib.suppress(OSError):  # the terminal may be gone
+        print(
+            f"Stopped: {reason}. Every file is either as it was or fully changed (see `bootstrap undo --list`).",
+            file=sys.stderr,
+            flush=True,
+        )
+    # A thread still busy with something other than a program (those were ended) must not keep
+    # a stopped bootstrap alive: wait a moment, then leave without it.
+    deadline = time.monotonic() + 1.0
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        with contextlib.suppress(OSError):
+            sys.stdout.flush()
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def _crash(exc: BaseException) -> None:
