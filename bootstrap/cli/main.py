@@ -225,6 +225,10 @@ def main() -> None:
         app()
     except (UserError, Failure, Cancelled) as exc:
         _fail(str(exc), exc.exit_code)
+    except SystemExit as exc:
+        if _interrupted(exc):  # typer turns Ctrl-C into a silent exit 130
+            _stopped("you pressed Ctrl-C", 128 + signal.SIGINT)
+        raise
     except KeyboardInterrupt:
         _stopped("you pressed Ctrl-C", 128 + signal.SIGINT)
     except Stopped as exc:
@@ -237,6 +241,15 @@ STOP_REASONS: dict[int, str] = {
     signal.SIGTERM: "bootstrap was asked to end (SIGTERM)",
     signal.SIGHUP: "the terminal was closed",
 }
+
+
+def _interrupted(exc: BaseException) -> bool:
+    cause: Optional[BaseException] = exc
+    while cause is not None:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _raise_stopped(signum: int, frame: object) -> None:
