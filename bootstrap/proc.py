@@ -137,15 +137,15 @@ def _captured(
         errors="replace",
         start_new_session=own_session,
     ) as child:
-        LIVE.add(child, own_session)
         try:
+            LIVE.add(child, own_session)
             out, err = child.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill(child, own_session, signal.SIGKILL)
             _drain(child)
             raise
         except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: the program and everything it started end too
-            LIVE.end([child])
+            LIVE.end({child: own_session})
             _drain(child)
             raise
         finally:
@@ -184,7 +184,7 @@ class Live:
             self._children[child] = own_session
             late = self.stopping is not None  # started by a thread while bootstrap was being stopped
         if late:
-            self.end([child])
+            self.end({child: own_session})
 
     def remove(self, child: subprocess.Popen[str]) -> None:
         with self._lock:
@@ -194,14 +194,12 @@ class Live:
         """bootstrap is ending: no program starts any more, and every running one ends."""
         with self._lock:
             self.stopping = signum
-            children = list(self._children)
+            children = dict(self._children)
         self.end(children)
 
-    def end(self, children: list[subprocess.Popen[str]]) -> None:
-        """Ask each program's session to end (an interactive shell ignores SIGTERM but not a
-        hang-up), give them a moment, then kill whatever is left of them."""
-        with self._lock:
-            sessions = {child: self._children.get(child, True) for child in children}
+    def end(self, sessions: dict[subprocess.Popen[str], bool]) -> None:
+        """Ask each program (with its session, when it has its own) to end: an interactive shell
+        ignores SIGTERM but not a hang-up. Give them a moment, then kill whatever is left."""
         for child, own in sessions.items():
             _kill(child, own, signal.SIGHUP)
             _kill(child, own, signal.SIGTERM)

@@ -13,6 +13,7 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -132,10 +133,17 @@ def left_behind(marker: str, seconds: float = 5.0) -> list[tuple[int, str]]:
     return marked(marker)
 
 
-def wait_for_probes(marker: str, doctor: subprocess.Popen[str]) -> None:
+def slow_bashrc(home: Path) -> None:
+    """A ~/.bashrc that takes a while (as some do): doctor's `bash -i` probe is surely running
+    when the signal comes, and has a child of its own (the sleep) that must end with it."""
+    with (home / ".bashrc").open("a") as rc:
+        rc.write("sleep 30\n")
+
+
+def wait_for_probes(marker: str, running: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 60
-    while not probing(marker) and doctor.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
+    while not probing(marker) and running() and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert probing(marker), "doctor never started its shell probes"
 
 
@@ -153,6 +161,7 @@ def test_doctor_stopped_during_the_shell_probes_leaves_nothing_behind(
 ) -> None:
     marker = uuid.uuid4().hex
     env = {**shell_home, MARKER: marker}
+    slow_bashrc(Path(shell_home["HOME"]))
     doctor = subprocess.Popen(
         [str(Path(shell_home["HOME"]) / ".local/bin/bootstrap"), "doctor", "--offline", "--only", "shell"],
         env=env,
@@ -162,7 +171,7 @@ def test_doctor_stopped_during_the_shell_probes_leaves_nothing_behind(
         text=True,
     )
     try:
-        wait_for_probes(marker, doctor)
+        wait_for_probes(marker, lambda: doctor.poll() is None)
         doctor.send_signal(signum)
         _, err = doctor.communicate(timeout=30)
     finally:
@@ -178,14 +187,12 @@ def test_doctor_stopped_during_the_shell_probes_leaves_nothing_behind(
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc (Linux)")
 def test_ctrl_c_at_the_terminal_during_the_shell_probes(tmp_path: Path, home: Path, shell_home: dict[str, str]) -> None:
     marker = uuid.uuid4().hex
+    slow_bashrc(home)
     pane = Pane(tmp_path / "ctrl-c.sock", shell_home, home, SHELLS["bash"].format(need("bash")))
     try:
         pane.type(SET_UP["bash"])
         pane.type(f'{MARKER}={marker} ~/.local/bin/bootstrap doctor --offline --only shell; echo "rc=$?"')
-        deadline = time.monotonic() + 60
-        while not probing(marker) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert probing(marker), "doctor never started its shell probes"
+        wait_for_probes(marker, lambda: True)
         pane.send("C-c")
         screen = pane.wait_until(lambda text: re.search(r"^rc=\d+", text, re.MULTILINE) is not None, timeout=30)
     finally:

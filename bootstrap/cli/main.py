@@ -7,11 +7,8 @@ Heavy modules (pydantic, questionary, rich tables) are imported inside the comma
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -271,16 +268,6 @@ def _stopped(reason: str, code: int) -> None:
             file=sys.stderr,
             flush=True,
         )
-    # A thread still busy with something other than a program (those were ended) must not keep
-    # a stopped bootstrap alive: wait a moment, then leave without it.
-    deadline = time.monotonic() + 1.0
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join(max(0.0, deadline - time.monotonic()))
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
-        with contextlib.suppress(OSError):
-            sys.stdout.flush()
-        os._exit(code)
     raise SystemExit(code)
 
 
