@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from bootstrap import components
+from bootstrap import components, parallel
 from bootstrap.findings import Check, Finding, Outcome, Status, worst
 
 if TYPE_CHECKING:
@@ -65,8 +64,7 @@ def diagnose(ctx: Context, profile_name: str, profile: Profile, names: list[str]
     """Every check of the selected components, concurrently; order of the findings is stable."""
     started = time.monotonic()
     checks = gather(ctx, profile, names)
-    with ThreadPoolExecutor(max_workers=max(1, min(16, len(checks)))) as pool:
-        findings = list(pool.map(_timed, checks))
+    findings = parallel.each(_timed, checks, workers=16)
     for name in unsupported:
         findings.append(
             Finding(

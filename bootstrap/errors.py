@@ -1,4 +1,4 @@
-"""How a command ends badly: bad input (exit 2), a failure (exit 1), or work that waits (exit 3)."""
+"""How a command ends badly: bad input (exit 2), a failure (exit 1), work that waits (exit 3), a stop (128 + signal)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,19 @@ class Deferred(Exception):
         self.waits_on = waits_on
         self.why = why
         self.fix = fix
+
+
+class Stopped(BaseException):
+    """bootstrap was told to stop by a signal (SIGTERM, a closed terminal) while working.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it and every
+    `finally` and `with` on the way out runs (temporary folders are removed).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
 
 
 class Cancelled(Exception):

@@ -119,7 +119,9 @@ def check_name(name: str) -> str:
 def _git(ctx: Context, *args: str, cwd: Optional[Path] = None, check: bool = True) -> Result:
     # Never ask for a password on a pipe; never let a repository's symlinks point out of it.
     env = {} if ctx.interactive else {"GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": "ssh -o BatchMode=yes"}
-    result = ctx.runner.run(["git", "-c", "core.symlinks=false", *args], env=env, cwd=cwd, timeout=GIT_TIMEOUT)
+    result = ctx.runner.run(
+        ["git", "-c", "core.symlinks=false", *args], env=env, cwd=cwd, timeout=GIT_TIMEOUT, prompts=ctx.interactive
+    )
     if check and not result.ok:
         raise Failure(ctx.tilde(result.explain()))
     return result

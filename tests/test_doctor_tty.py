@@ -35,7 +35,7 @@ def doctor_on_screen(tmp_path: Path, home: Path, size: tuple[int, int], *args: s
     )
     try:
         code = terminal.wait()
-        screen, history = terminal.screen(), terminal.history()
+        screen, history = terminal.rows(), terminal.history()
     finally:
         terminal.close()
     printed = history[: next(n for n, row in enumerate(history) if row.startswith(DONE))]

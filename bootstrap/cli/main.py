@@ -6,7 +6,9 @@ Heavy modules (pydantic, questionary, rich tables) are imported inside the comma
 
 from __future__ import annotations
 
+import contextlib
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -16,7 +18,7 @@ import typer
 from bootstrap import __version__
 from bootstrap.cli import aws, profile, secrets, terraform, terragrunt
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
-from bootstrap.errors import Cancelled, Failure, UserError
+from bootstrap.errors import Cancelled, Failure, Stopped, UserError
 
 HELP = """\
 Set up this computer for data work, and check it stays that way.
@@ -241,14 +243,58 @@ def _fail(message: str, code: int) -> None:
 
 def main() -> None:
     """Console script: our errors become one plain line and an exit code, never a traceback."""
+    _stop_on_signals()
     try:
         app()
     except (UserError, Failure, Cancelled) as exc:
         _fail(str(exc), exc.exit_code)
+    except SystemExit as exc:
+        if _interrupted(exc):  # typer turns Ctrl-C into a silent exit 130
+            _stopped("you pressed Ctrl-C", 128 + signal.SIGINT)
+        raise
     except KeyboardInterrupt:
-        _fail("interrupted; every file is either as it was or fully changed (see `bootstrap undo --list`)", 130)
+        _stopped("you pressed Ctrl-C", 128 + signal.SIGINT)
+    except Stopped as exc:
+        _stopped(STOP_REASONS.get(exc.signum, f"signal {exc.signum}"), exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in a file
         _crash(exc)
+
+
+STOP_REASONS: dict[int, str] = {
+    signal.SIGTERM: "bootstrap was asked to end (SIGTERM)",
+    signal.SIGHUP: "the terminal was closed",
+}
+
+
+def _interrupted(exc: BaseException) -> bool:
+    cause: Optional[BaseException] = exc
+    while cause is not None:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and a closed terminal unwind like Ctrl-C does, so every temporary folder is removed
+    on the way out and the programs bootstrap started end with it (see proc.Live)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup: the person wants it to go on
+            signal.signal(signum, _raise_stopped)
+
+
+def _stopped(reason: str, code: int) -> None:
+    with contextlib.suppress(OSError):  # the terminal may be gone
+        print(
+            f"Stopped: {reason}. Every file is either as it was or fully changed (see `bootstrap undo --list`).",
+            file=sys.stderr,
+            flush=True,
+        )
+    raise SystemExit(code)
 
 
 def _crash(exc: BaseException) -> None:

@@ -13,10 +13,10 @@ should not wait twenty times), and put this value there (`store`, never overwrit
 from __future__ import annotations
 
 import importlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Literal, Optional, Protocol
 
+from bootstrap import parallel
 from bootstrap.errors import Failure, UserError
 from bootstrap.schema import SECRET_REFERENCE
 
@@ -133,9 +133,8 @@ def resolve_all(ctx: Context, refs: list[Ref]) -> dict[Ref, Resolution]:
     results: dict[Ref, Resolution] = {}
     if not by_scheme:
         return results
-    with ThreadPoolExecutor(max_workers=len(by_scheme)) as pool:
-        for answers in pool.map(one, list(by_scheme)):
-            results.update({r.ref: r for r in answers})
+    for answers in parallel.each(one, list(by_scheme), workers=len(by_scheme)):
+        results.update({r.ref: r for r in answers})
     return results
 
 
@@ -143,5 +142,4 @@ def concurrently(refs: list[Ref], fn: Callable[[Ref], Resolution], workers: int 
     """For backends whose tool reads one entry per call."""
     if len(refs) <= 1:
         return [fn(r) for r in refs]
-    with ThreadPoolExecutor(max_workers=min(workers, len(refs))) as pool:
-        return list(pool.map(fn, refs))
+    return parallel.each(fn, refs, workers)
