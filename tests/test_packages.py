@@ -216,6 +216,11 @@ def test_tools_use_uv_when_present_else_pipx_and_pin_versions(home: Path, tmp_pa
           "sqlfluff==3.2.5"),),
     ]  # fmt: skip
     assert steps[0].needs == ("network",)
+    # the profile lists uv itself (base does): the uv brought is that tool, at the version asked
+    with_itself = profile(uv_tools=[{"name": "uv", "version": ">=0.4"}, {"name": "sqlfluff", "version": "3.2.5"}])
+    steps = packages.plan(without_uv, with_itself)
+    assert [s.commands[-1][-1] for s in steps] == ["uv>=0.4", "sqlfluff==3.2.5"]
+    assert not any("tool" in s.commands[-1] and "uv>=0.4" in s.commands[-1] for s in steps)
     (brew_bin / "pipx").write_text("#!/bin/sh\nexit 0\n")  # pipx is here: it is used
     (brew_bin / "pipx").chmod(0o755)
     (step,) = packages.plan(without_uv, wanted)

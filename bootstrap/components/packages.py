@@ -209,7 +209,12 @@ def plan(ctx: Context, profile: Profile, admin: Optional[syspkg.Admin] = None) -
         return steps
     installer = "uv" if find_program(ctx, "uv") or not find_program(ctx, "pipx") else "pipx"
     if installer == "uv" and not find_program(ctx, "uv"):
-        steps.append(_uv_step(ctx, spec.index_url))
+        # the uv brought here is the profile's own `uv` tool too, at the version it asks for
+        itself = next((w for w in pending_tools if _canonical(w.native) == "uv"), None)
+        steps.append(_uv_step(ctx, spec.index_url, itself.version if itself else None))
+        pending_tools = [w for w in pending_tools if w is not itself]
+        if not pending_tools:
+            return steps
     program = _shown_program(ctx, installer)
     for item in pending_tools:
         steps.append(_tool_step(ctx, item, installer, program, tool_state_now[item.name], spec.index_url))
@@ -226,7 +231,7 @@ def _shown_program(ctx: Context, installer: str) -> str:
     return str(_bin_dir(ctx) / installer)  # uv, once the step before this one has brought it
 
 
-def _uv_step(ctx: Context, index_url: Optional[str]) -> Step:
+def _uv_step(ctx: Context, index_url: Optional[str], version: Optional[str] = None) -> Step:
     """uv into bootstrap's own folder, from PyPI (or the team's index), with no administrator.
 
     A virtual environment of its own, like the one install.sh makes for bootstrap: `pip install
@@ -258,7 +263,7 @@ def _uv_step(ctx: Context, index_url: Optional[str]) -> Step:
                 "--disable-pip-version-check",
                 "--quiet",
                 *index,
-                "uv",
+                versions.requirement("uv", version),
             ),
         ),
         installs=(f"uv (in {ctx.tilde(venv)})", f"rm -r {ctx.tilde(venv)} {ctx.tilde(link)}"),
