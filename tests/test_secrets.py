@@ -442,3 +442,19 @@ def test_first_day_run_offers_the_password_managers_cli(tmp_path: Path, home: Pa
         (bin_dir / tool).write_text("#!/bin/sh\n")
         (bin_dir / tool).chmod(0o755)
     assert component.plan(ctx, wanted) == []
+
+
+def test_a_keyring_nothing_needs_yet_is_information_and_its_fix_names_a_way_that_works(home: Path) -> None:
+    """A computer without a desktop keyring: not a problem until a secret lives there."""
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    plain = home / "plain.yaml"
+    plain.write_text("schema: 1\ncomponents:\n  secrets: {backend: keyring}\n")
+    report = json.loads(bootstrap("doctor", "--json", "--profile", str(plain), "--only", "secrets", env=env).stdout)
+    check = {c["id"]: c for c in report["checks"]}["secrets.backend.keyring"]
+    assert check["status"] == "info", check
+    assert "secrets check --help" not in check["fix"]  # a dead end: it never mentions pass
+    assert "backend: pass" in check["fix"] and "desktop session" in check["fix"]
+    used = home / "used.yaml"
+    used.write_text("schema: 1\ncomponents:\n  secrets: {backend: keyring, env: {DB_PASSWORD: 'keyring://db/me'}}\n")
+    report = json.loads(bootstrap("doctor", "--json", "--profile", str(used), "--only", "secrets", env=env).stdout)
+    assert {c["id"]: c for c in report["checks"]}["secrets.backend.keyring"]["status"] == "error"

@@ -153,10 +153,11 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
             status = backend(scheme).status(ctx)
             if status.ok:
                 return ok(status.summary)
-            # Nothing reads from it yet (a role without the team's secrets): worth knowing, not broken.
-            return Outcome(
-                "error" if spec.env else "warning", f"{LABELS[scheme]}: {ctx.tilde(status.summary)}", status.fix, DOCS
-            )
+            if spec.env:
+                return Outcome("error", f"{LABELS[scheme]}: {ctx.tilde(status.summary)}", status.fix, DOCS)
+            # Nothing reads from it yet (a role without the team's secrets): worth knowing, not a problem.
+            summary = f"{LABELS[scheme]}: {ctx.tilde(status.summary)}; nothing of this profile needs it yet"
+            return Outcome("info", summary, status.fix, DOCS)
 
         return probe
 

@@ -15,8 +15,12 @@ from bootstrap.secrets import Ref, Resolution, Status
 
 SCHEME = "keyring"
 _PLAINTEXT = ("keyrings.alt", "PlaintextKeyring", "EncryptedKeyring", "chainer", "fail.Keyring", "null.Keyring")
+# A sentence, not a command: no command of ours starts a desktop keyring, and switching the
+# password manager is the team's profile's call (secrets.backend), documented in docs/profiles.md.
 FIX_LINUX = (
-    "start your desktop's keyring (GNOME Keyring or KWallet), or use pass instead: bootstrap secrets check --help"
+    "log in to a desktop session (GNOME Keyring or KWallet starts with it and keeps your passwords); "
+    "on a computer without a desktop, ask your team to use pass instead "
+    "(secrets: {backend: pass} in the team's profile; see docs/profiles.md#secrets)"
 )
 
 
