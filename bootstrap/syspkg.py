@@ -60,7 +60,7 @@ SUDO_GROUPS = ("sudo", "wheel", "admin")
 
 
 def admin_rights(runner: Runner) -> Admin:
-    """Root, or what `sudo -n -v` says without asking anything (no terminal, no password).
+    """Root, or what `sudo -n true` and `sudo -n -v` say without asking anything (no terminal, no password).
 
     `-v` tells apart a user sudo refuses outright ("Sorry, user X may not run sudo on HOST.")
     from one it would let in after a password ("a password is required"); when it says neither
@@ -71,9 +71,11 @@ def admin_rights(runner: Runner) -> Admin:
     sudo = runner.which("sudo")
     if sudo is None:
         return Admin("none", "sudo is not installed on this computer")
-    probe = runner.run([sudo, "-n", "-v"], timeout=10)
-    if probe.ok:
+    # A command first: `-v` asks for a password when any sudoers entry of the user wants one
+    # (Debian's `%sudo ALL=(ALL:ALL) ALL` beside a NOPASSWD line), although commands run without.
+    if runner.run([sudo, "-n", "true"], timeout=10).ok:
         return Admin("sudo")
+    probe = runner.run([sudo, "-n", "-v"], timeout=10)
     said = " ".join(reason(probe.stderr or probe.stdout)).rstrip(".")
     if re.search(r"may not run sudo|not in the sudoers|not allowed to", said, re.IGNORECASE):
         return Admin("none", f'sudo answers "{said}"')

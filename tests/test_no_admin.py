@@ -146,9 +146,8 @@ def test_admin_rights_are_what_the_real_sudo_says(laptop: tuple[Path, Path]) -> 
     allowed = Account("bootstrap-sudoer", base, nopasswd_sudo=True)
     asks = Account("bootstrap-asks", base)
     try:
-        subprocess.run(
-            ["usermod", "-a", "-G", "sudo", asks.name], check=True
-        )  # Debian's sudoers: %sudo ALL=(ALL:ALL) ALL
+        for account in (asks, allowed):  # Debian's sudoers: %sudo ALL=(ALL:ALL) ALL, beside NOPASSWD
+            subprocess.run(["usermod", "-a", "-G", "sudo", account.name], check=True)
         said = refused.run([str(python), "-c", probe])
         assert "Admin(how='none'" in said.stdout and "may not run sudo" in said.stdout, said.stdout + said.stderr
         assert "Admin(how='sudo'" in allowed.run([str(python), "-c", probe]).stdout

@@ -178,12 +178,15 @@ class Machine:
         return _in_root(self.root, self._login(script), binds=self._binds(), timeout=timeout, offline=self.offline)
 
     def terminal(self, script: str, socket: Path, columns: int = 80, rows: int = 24) -> Terminal:
-        """The user's login shell running script in a real terminal (tmux), for a test to read and answer."""
-        argv = _argv(self.root, self._login(script), self._binds(), self.offline)
+        """The user's login shell running script in a real terminal (tmux), for a test to read and answer.
+
+        `su --pty`: a plain `su -c` starts the command in a session without a controlling
+        terminal, where sudo cannot ask for a password; a person's terminal has one."""
+        argv = _argv(self.root, self._login(script, "--pty"), self._binds(), self.offline)
         return Terminal(socket, {**ENV, "TERM": "xterm-256color"}, self.root, columns, rows, shlex.join(argv))
 
-    def _login(self, script: str) -> str:
-        return f"exec su - {self.user} -c {shlex.quote(script)}"
+    def _login(self, script: str, *options: str) -> str:
+        return shlex.join(["exec", "su", *options, "-", self.user, "-c", script])
 
     def _binds(self) -> tuple[tuple[Path, str], ...]:
         return (
