@@ -94,12 +94,10 @@ def _it_image(machine: Machine) -> None:
     target.chmod(0o755)
     installed = machine.as_root("apt-get install -y -qq --no-install-recommends git awscli >/dev/null")
     assert installed.returncode == 0, installed.stderr
-    (machine.root / "etc/pip.conf").write_text(
-        "[global]\ncache-dir = /var/cache/test-pip\nno-index = true\nfind-links = /var/cache/test-wheels\n"
-    )
-    (machine.root / "etc/uv/uv.toml").write_text(
-        'cache-dir = "/var/cache/test-uv"\nno-index = true\nfind-links = ["/var/cache/test-wheels"]\n'
-    )
+    # no shared download caches here: the laptop's account is not the one other tests use, and a
+    # cache folder it creates would be closed to them (everything comes from the local index anyway)
+    (machine.root / "etc/pip.conf").write_text("[global]\nno-index = true\nfind-links = /var/cache/test-wheels\n")
+    (machine.root / "etc/uv/uv.toml").write_text('no-index = true\nfind-links = ["/var/cache/test-wheels"]\n')
     made = machine.as_root(f"useradd --create-home --shell /bin/bash {LAPTOP}")  # no sudo rights
     assert made.returncode == 0, made.stderr
     with (machine.root / "etc/hosts").open("a") as hosts:  # sudo looks its own host name up
