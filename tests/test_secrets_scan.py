@@ -289,7 +289,15 @@ def test_vendored_generated_binary_and_large_files_are_skipped_unless_asked(tmp_
     found = {h.path.relative_to(tmp_path).as_posix() for h in secretscan.scan([tmp_path])}
     assert found == {"app.env"}
     found = {h.path.relative_to(tmp_path).as_posix() for h in secretscan.scan([tmp_path], include_all=True)}
-    assert found == {"node_modules/x/.env", ".venv/lib/.env", "dist/.env", "app.min.js", "app.env", "bundle.js", "big.env"}
+    assert found == {
+        "node_modules/x/.env",
+        ".venv/lib/.env",
+        "dist/.env",
+        "app.min.js",
+        "app.env",
+        "bundle.js",
+        "big.env",
+    }
     assert [h.line for h in secretscan.scan([tmp_path / "app.min.js"])] == [1]  # named on the command line: read
 
 
@@ -354,3 +362,28 @@ def test_findings_never_hold_the_value(value: str) -> None:
         for hit in secretscan.scan_text(Path("f"), line):
             assert value not in f"{hit.kind} {hit.masked} {hit.ignore_line}"
             assert hit.masked.endswith(" characters)")
+
+
+def test_the_report_on_a_terminal_names_the_place_and_never_the_value(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    secret = mixed(18)
+    (tmp_path / ".env").write_text(f"WAREHOUSE_HOST=dwh.internal\nWAREHOUSE_PASSWORD={secret}\n")
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bootstrap", "secrets", "scan", ".env"], env=env, cwd=str(tmp_path),
+        encoding="utf-8", timeout=60, dimensions=(24, 80),
+    )  # fmt: skip
+    try:
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    said = child.before
+    assert child.exitstatus == 1
+    assert ".env:2: WAREHOUSE_PASSWORD assignment: ******** (18 characters)" in said
+    assert "not a secret? add to .bootstrap-secrets-ignore: .env:secret-assignment:" in said
+    assert "bootstrap secrets set NAME" in said.replace("\r\n", " ").replace("\n", " ")
+    assert secret not in said and secret[:10] not in said
