@@ -166,7 +166,7 @@ def test_env_refs_file_rendered_into_the_child(store: Path, tmp_path: Path) -> N
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     bad = tmp_path / "bad.env.refs"
-    bad.write_text("OK=pass://data/warehouse\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    bad.write_text("OK=pass://data/warehouse\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYq3Zx8Tw1Lm0v\n")
     refused = bootstrap("secrets", "exec", "--profile", str(team), "--env-file", str(bad), "--", "true")
     assert refused.returncode == 2
     assert "bad.env.refs:2: AWS_SECRET_ACCESS_KEY holds what looks like a secret" in refused.stderr
@@ -334,7 +334,7 @@ def test_keyring_without_a_secret_service(tmp_path: Path) -> None:
 def test_scan_command_masks_and_exits_1(tmp_path: Path, home: Path) -> None:
     (home / ".bash_history").write_text("ls\nexport SNOWFLAKE_PASSWORD=Tr0ub4dor-and-3\n")
     (home / ".aws").mkdir()
-    (home / ".aws" / "credentials").write_text("[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n")
+    (home / ".aws" / "credentials").write_text("[default]\naws_access_key_id = AKIAQ7RZ2KXWM4TB6NVD\n")
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / ".env").write_text("DB_PASSWORD=pass://data/db\n")
@@ -342,7 +342,7 @@ def test_scan_command_masks_and_exits_1(tmp_path: Path, home: Path) -> None:
     assert out.returncode == 1
     assert "~/.bash_history:2: SNOWFLAKE_PASSWORD assignment" in out.stdout
     assert "~/.aws/credentials:2: AWS access key id" in out.stdout
-    assert "Tr0ub4dor" not in out.stdout and "AKIAIOSFODNN7EXAMPLE" not in out.stdout
+    assert "Tr0ub4dor" not in out.stdout and "AKIAQ7RZ2KXWM4TB6NVD" not in out.stdout
     assert ".env" not in out.stdout
     clean = bootstrap("secrets", "scan", str(repo))
     assert clean.returncode == 0 and "No plaintext secrets found in 1 file" in clean.stdout

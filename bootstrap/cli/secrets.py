@@ -14,7 +14,7 @@ from bootstrap.errors import Failure, UserError
 if TYPE_CHECKING:
     from bootstrap.context import Context
     from bootstrap.schema import Profile
-    from bootstrap.secretscan import Hit
+    from bootstrap.secretscan import Hit, Scanner
 
 app = typer.Typer(
     help="Secrets from your password manager: check them, run a command with them, find plaintext ones.",
@@ -93,7 +93,13 @@ def scan(
     ),
     profile: Optional[str] = ProfileOpt,
     staged: bool = typer.Option(
-        False, "--staged", help="Scan what is staged for the next git commit (the pre-commit hook)."
+        False, "--staged", help="Scan the lines staged for the next git commit (the pre-commit hook)."
+    ),
+    include_all: bool = typer.Option(
+        False,
+        "--all",
+        help="Also scan vendored and generated folders (node_modules, .venv, dist, build...), minified files "
+        "and files over 2 MB.",
     ),
 ) -> None:
     """Find plaintext secrets; prints file:line and the kind, never the value. Exit 1 when any is found."""
@@ -101,9 +107,10 @@ def scan(
     from bootstrap.secrets import render
 
     ctx = context()
+    scanner = secretscan.Scanner(include_all)
     if staged:
-        hits, count = _scan_staged(ctx)
-        render.scan_report(ctx, hits, count)
+        hits = _scan_staged(ctx, scanner)
+        render.scan_report(ctx, hits, scanner.files, scanner.silenced)
         if hits:
             print("bootstrap: commit blocked: remove the secrets above from the staged files", file=sys.stderr)
             raise typer.Exit(1)
@@ -117,26 +124,27 @@ def scan(
     else:
         cwd = Path.cwd()
         targets = secretscan.default_paths(ctx.home, cwd, _repo_root(ctx, cwd))
-    hits = secretscan.scan(targets)
-    render.scan_report(ctx, hits, len(list(secretscan.walk(targets))))
+    hits = scanner.run(targets)
+    render.scan_report(ctx, hits, scanner.files, scanner.silenced)
     if hits:
         raise typer.Exit(1)
 
 
-def _scan_staged(ctx: Context) -> tuple[list[Hit], int]:
-    """The staged content of every added or changed file, as the commit will hold it."""
-    from bootstrap import secretscan
-
-    listed = ctx.runner.run(["git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], timeout=30)
-    if not listed.ok:
+def _scan_staged(ctx: Context, scanner: Scanner) -> list[Hit]:
+    """The lines the next commit adds, as the commit will hold them (not the working tree's)."""
+    root = _repo_root(ctx, Path.cwd())
+    if root is None:
         raise UserError("--staged works inside a git repository")
-    names = [n for n in listed.stdout.split("\0") if n]
-    hits: list[Hit] = []
-    for name in names:
-        shown = ctx.runner.run(["git", "show", f":{name}"], timeout=30)
-        if shown.ok and "\0" not in shown.stdout[:8192]:
-            hits += secretscan.scan_text(Path(name), shown.stdout)
-    return hits, len(names)
+    # -U0: only added lines, in one process however many files are staged; --no-ext-diff and
+    # --no-textconv: what git stores, not what a diff driver shows
+    diff = ctx.runner.run(
+        ["git", "-C", root, "-c", "core.quotePath=false", "diff", "--cached", "--no-color", "--no-ext-diff",
+         "--no-textconv", "--no-renames", "-U0", "--diff-filter=ACMR", "--src-prefix=a/", "--dst-prefix=b/"],
+        timeout=120,
+    )  # fmt: skip
+    if not diff.ok:
+        raise Failure(f"git could not list the staged changes: {diff.explain()}")
+    return scanner.staged(root, diff.stdout)
 
 
 @app.command("hook")

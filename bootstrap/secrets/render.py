@@ -56,16 +56,22 @@ def missing(ctx: Context, checked: Checked, allow: bool) -> None:
         )
 
 
-def scan_report(ctx: Context, hits: list[Hit], scanned: int) -> None:
+def scan_report(ctx: Context, hits: list[Hit], scanned: int, silenced: int = 0) -> None:
+    from bootstrap.secretscan import IGNORE_FILE
+
     console = ctx.console
     for hit in hits:
-        console.print(f"{ctx.tilde(hit.path)}:{hit.line}: {hit.kind}: {hit.masked}", markup=False)
+        console.print(f"{ctx.tilde(hit.path)}:{hit.line}: {hit.kind}: {hit.masked}", markup=False, soft_wrap=True)
+        console.print(f"  not a secret? add to {IGNORE_FILE}: {hit.ignore_line}", markup=False, soft_wrap=True)
+    quiet = f" ({silenced} silenced by {IGNORE_FILE})" if silenced else ""
     if hits:
         console.print(
-            f"\n{len(hits)} likely secret(s) in plain text. Move each into your password manager "
+            f"\n{len(hits)} likely secret(s) in plain text{quiet}. Move each into your password manager "
             "(bootstrap secrets set NAME), put its reference in the file instead, and change the "
-            "secret if the file was ever shared or committed.",
+            "secret if the file was ever shared or committed. A finding that is not a secret: add the "
+            f"line shown under it to {IGNORE_FILE} at the repository's root, or end its line with a "
+            "`bootstrap: allow-secret` comment.",
             markup=False,
         )
     else:
-        console.print(f"No plaintext secrets found in {scanned} file(s).", markup=False)
+        console.print(f"No plaintext secrets found in {scanned} file(s){quiet}.", markup=False)
