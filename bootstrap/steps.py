@@ -32,6 +32,9 @@ class Step:
     changes: tuple[FileChange, ...] = ()
     commands: tuple[tuple[str, ...], ...] = ()
     interactive: bool = False  # the commands may ask for a password (sudo)
+    # output captured (summarised, kept in the log on failure) but the terminal kept, so that a
+    # sudo whose password was just given may ask again should its few minutes run out
+    prompts: bool = False
     installs: Optional[tuple[str, str]] = None  # (what, how to remove it): undo lists, never removes
     later: str = ""  # what is only known at run time (a version to resolve, a value to compute)
     apply: Optional[Callable[[Applier], None]] = None  # work that cannot be written down beforehand
@@ -61,7 +64,7 @@ class Applier:
             else:
                 self.writer.write(change.path, change.after, change.mode)
         for argv in step.commands:
-            self.ctx.runner.run(argv, timeout=3600, check=True, interactive=step.interactive)
+            self.ctx.runner.run(argv, timeout=3600, check=True, interactive=step.interactive, prompts=step.prompts)
         if step.installs:
             self.writer.installed(*step.installs)
         if step.apply is not None:

@@ -127,6 +127,7 @@ def test_plan_on_debian_follows_the_accounts_admin_rights(home: Path) -> None:
     assert asking[0].commands == (("sudo", "-v"),) and asking[0].interactive and asking[0].needs == ("password",)
     assert asking[0].summary.startswith("Ask for your computer password once (sudo)")
     assert asking[1].commands[1][:2] == ("sudo", "apt-get")
+    assert asking[1].prompts and not asking[1].interactive  # the terminal kept, apt's output not streamed
     # ... and with no terminal to type it in, the install waits on the person, with the command
     ctx.interactive = False
     (later,) = packages.plan(ctx, wanted, admin=syspkg.Admin("password"))

@@ -335,9 +335,10 @@ def _system_steps(ctx: Context, missing: list[Wanted], admin: Optional[syspkg.Ad
         interactive=True,
         needs=("password",),
     )
-    # Interactive: sudo may ask again on the terminal if apt outlasts its five minutes.
+    # The terminal is kept (sudo remembers the password per terminal, and may ask again if apt
+    # outlasts its few minutes) but apt's output is not streamed into the run.
     commands = syspkg.batch_install(ctx.platform, names, root=False, sudo=("sudo",), recommends=recommends)
-    return [ask, Step(NAME, summary, commands=tuple(commands), interactive=True, apply=record, needs=("password",))]
+    return [ask, Step(NAME, summary, commands=tuple(commands), prompts=True, apply=record, needs=("password",))]
 
 
 def _manager_label(kind: str) -> str:
