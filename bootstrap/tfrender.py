@@ -57,13 +57,13 @@ def which_lines(ctx: Context, choice: Choice) -> list[str]:
     return [ctx.tilde(line) for line in lines]
 
 
-def fallback_lines(ctx: Context, other: Fallback, command: str) -> list[str]:
-    """`which` where nothing pins a version: what runs (version first, as above), and why."""
+def fallback_lines(ctx: Context, other: Fallback) -> list[str]:
+    """`terragrunt which` where nothing pins a version: what runs (version first, as above), and why.
+
+    (`terraform which` says "nothing pins" with exit 2 instead, as tfenv, tenv and tfswitch do.)"""
     where = ctx.tilde(other.path) if other.system else "installed"
     return [
         f"{other.version or 'unknown version'} ({where})",
         other.words(ctx.tilde),
-        f"to pin a version for this folder: bootstrap {command} use VERSION"
-        if command == "terraform"
-        else "to pin a version for this folder, write it in .terragrunt-version",
+        "to pin a version for this folder, write it in .terragrunt-version",
     ]

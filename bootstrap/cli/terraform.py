@@ -203,9 +203,12 @@ def which(
                 "required_version, terragrunt constraint or profile default), none is installed and no other "
                 f"terraform is on your PATH; pin one: {terraform.use_hint(ctx)}"
             )
-        for line in tfrender.fallback_lines(ctx, other, "terraform"):
-            print(line)
-        return
+        # Still "nothing pins" (exit 2, as tfenv, tenv and tfswitch answer), but with what runs here.
+        raise UserError(
+            f"nothing pins a Terraform version for {ctx.tilde(directory.resolve())} (no .terraform-version, "
+            f"required_version, terragrunt constraint or profile default), so `terraform` runs "
+            f"{other.what(ctx.tilde)}; to pin one for this folder: bootstrap terraform use VERSION"
+        )
     for line in tfrender.which_lines(ctx, choice):
         print(line)
 

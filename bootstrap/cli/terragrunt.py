@@ -153,7 +153,7 @@ def which(
                 "no terraform.terragrunt.version in the profile), none is installed and no other terragrunt is on "
                 "your PATH; write a version in .terragrunt-version (`bootstrap terragrunt list --remote` lists them)"
             )
-        for line in tfrender.fallback_lines(ctx, other, "terragrunt"):
+        for line in tfrender.fallback_lines(ctx, other):
             print(line)
         return
     version = terragrunt.resolve(ctx, conf, pin)

@@ -153,10 +153,12 @@ class Fallback:
     system: bool  # installed before bootstrap (not one of its versions)
 
     def words(self, tilde: Callable[[object], str]) -> str:
+        return f"no version pinned here: using {self.what(tilde)}"
+
+    def what(self, tilde: Callable[[object], str]) -> str:
         if self.system:
-            named = f"{tilde(self.path)} {self.version}".strip()
-            return f"no version pinned here: using {named}, which was already installed"
-        return f"no version pinned here: using {self.version}, the newest version bootstrap installed"
+            return f"{tilde(self.path)} {self.version}".strip() + ", which was already installed"
+        return f"{self.version}, the newest version bootstrap installed"
 
 
 def next_on_path(ctx: Context, name: str, mark: str) -> Optional[Path]:
