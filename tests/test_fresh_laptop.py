@@ -108,25 +108,6 @@ def _it_image(machine: Machine) -> None:
     assert made.returncode == 0, made.stderr
 
 
-def _checkout(machine: Machine) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
-    target = machine.home / "bootstrap"
-    for raw in filter(None, listed):
-        source = REPO / raw.decode()
-        if source.is_file():
-            dest = target / raw.decode()
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(source.read_bytes())
-            dest.chmod(source.stat().st_mode & 0o777)
-    done = machine.as_root(f"chown -R {machine.user}:{machine.user} /home/{machine.user}")
-    assert done.returncode == 0, done.stderr
-
-
 def _first_day(machine: Machine, socket: Path) -> tuple[int, str]:
     """./install.sh in an 80x24 terminal, each question answered when it is on the screen."""
     terminal = machine.terminal("cd ~/bootstrap && ./install.sh --profile data-engineer", socket)
@@ -163,7 +144,7 @@ def test_no_admin_rights_and_no_network(tmp_path: Path, caches: Path) -> None:
     machine = fresh_machine.fresh(tmp_path, caches)
     _it_image(machine)
     machine.user, machine.offline = LAPTOP, True
-    _checkout(machine)
+    fresh_machine.copy_checkout(machine)
     assert machine.as_user("sudo -n true").returncode != 0  # as IT set it up: no administrator rights
     assert "sudo" not in machine.as_user("id -nG").stdout.split()
     assert machine.as_user("getent hosts pypi.org || echo none").stdout.strip() == "none"
@@ -207,7 +188,7 @@ def test_no_admin_rights_and_no_network(tmp_path: Path, caches: Path) -> None:
 def test_with_sudo_and_network_everything_installs(tmp_path: Path, caches: Path) -> None:
     machine = fresh_machine.fresh(tmp_path, caches)
     _it_image(machine)
-    _checkout(machine)
+    fresh_machine.copy_checkout(machine)
     code, screen = _first_day(machine, tmp_path / "tmux")
     assert code == 0, screen
     assert "Waiting on" not in screen

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import shlex
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, REPO
+from tests.conftest import IN_CI
 from tests.support import fresh_machine, ghreleases, tfmirror
 from tests.support.aws import moto_server
 from tests.support.fresh_machine import USER, Machine, Ran
@@ -86,23 +85,6 @@ def caches() -> Path:
     path = fresh_machine.CACHE / "downloads"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _copy_checkout(machine: Machine) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
-    target = machine.home / "bootstrap"
-    for raw in filter(None, listed):
-        source = REPO / raw.decode()
-        if source.is_file():
-            dest = target / raw.decode()
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(source.read_bytes())
-            dest.chmod(source.stat().st_mode & 0o777)
 
 
 def _ok(result: Ran, what: str) -> str:
@@ -214,7 +196,7 @@ def test_first_day_run_on_a_fresh_debian(
         else ""
     )
     machine = fresh_machine.fresh(tmp_path, caches)
-    _copy_checkout(machine)
+    fresh_machine.copy_checkout(machine)
     (machine.home / "answers.yaml").write_text(f"name: Ada Lovelace\nemail: {EMAIL}\n")
     team = machine.home / "team"
     team.mkdir()

@@ -308,9 +308,7 @@ components:
     assert f"ssh-keygen -R '[127.0.0.1]:{sshd.port}' -f ~/.ssh/known_hosts" in changed["fix"]
 
 
-def test_a_host_that_does_not_answer_leaves_its_host_key_for_later(
-    home: Path, tmp_path: Path, answers: Path
-) -> None:
+def test_a_host_that_does_not_answer_leaves_its_host_key_for_later(home: Path, tmp_path: Path, answers: Path) -> None:
     """ssh-keyscan against a closed port: the run does the rest and exits 3, naming the command;
     doctor says the host cannot be reached (the network), not that its host key is unknown."""
     need("git")

@@ -225,6 +225,29 @@ def fresh(workdir: Path, caches: Path) -> Machine:
     return machine
 
 
+def copy_checkout(machine: Machine) -> None:
+    """The new hire's clone of bootstrap (this checkout's files, as git sees them) in their home, theirs."""
+    from tests.conftest import REPO
+
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    target = machine.home / "bootstrap"
+    for raw in filter(None, listed):
+        source = REPO / raw.decode()
+        if source.is_file():
+            dest = target / raw.decode()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(source.read_bytes())
+            dest.chmod(source.stat().st_mode & 0o777)
+    done = machine.as_root(f"chown -R {machine.user}:{machine.user} /home/{machine.user}")
+    if done.returncode != 0:
+        raise RuntimeError(f"chown failed in the fresh machine: {done.stderr}")
+
+
 def _trust_local_authorities(machine: Machine) -> None:
     # Networks that inspect TLS (corporate proxies, this build's egress) add their own
     # certificate authority; a company laptop has it installed by IT, so the fresh machine does too.
