@@ -26,6 +26,7 @@ import pytest
 from bootstrap import profiles
 from bootstrap.paths import user_paths
 from tests.conftest import need
+from tests.support import tmux
 
 ROLES = ["analyst", "data-engineer", "data-scientist"]
 QUESTION = "Make these changes? [Y/n/d = show the diffs]"
@@ -103,36 +104,19 @@ main()
 """
 
 
-class Screen:
+class Screen(tmux.Pane):
     """A tmux pane of a given size running an interactive bash; keys in, rows out."""
 
     def __init__(self, socket: Path, env: dict[str, str], cwd: Path, width: int, height: int) -> None:
-        self.tmux = need("tmux")
-        self.socket = socket
-        self.env = env
+        super().__init__(socket, env, cwd, f"{need('bash')} --norc --noprofile -i", width, height)
         self.width = width
-        self.cmd(
-            "new-session", "-d", "-x", str(width), "-y", str(height), f"{need('bash')} --norc --noprofile -i", cwd=cwd
-        )
-        self.cmd("set-option", "-g", "history-limit", "20000")
-
-    def cmd(self, *args: str, cwd: Path | None = None) -> str:
-        result = subprocess.run(
-            [self.tmux, "-S", str(self.socket), "-f", "/dev/null", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=cwd,
-            timeout=30,
-            check=True,
-        )
-        return result.stdout
 
     def keys(self, *keys: str) -> None:
-        self.cmd("send-keys", "-t", "0", *keys)
+        self.send(*keys)
 
-    def type(self, text: str) -> None:
-        self.cmd("send-keys", "-t", "0", "-l", text)
+    def type(self, text: str) -> None:  # type: ignore[override]
+        """Type text literally, without Enter."""
+        self.send("-l", text)
 
     def visible(self) -> list[str]:
         """The rows on screen now."""
@@ -156,11 +140,6 @@ class Screen:
 
     def wait_for(self, text: str, timeout: float = 60) -> list[str]:
         return self.wait(lambda rows: any(text in row for row in rows), repr(text), timeout)
-
-    def close(self) -> None:
-        subprocess.run(
-            [self.tmux, "-S", str(self.socket), "kill-server"], capture_output=True, env=self.env, timeout=30
-        )
 
 
 def stand_ins(folder: Path) -> None:

@@ -7,44 +7,27 @@ started in it prints must work when typed into that same pane.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from pathlib import Path
-from typing import Optional
 
 from tests.conftest import need
+from tests.support import tmux
 
 DONE = re.compile(r"exit=(\d+)")
 
 
-class Pane:
+class Pane(tmux.Pane):
     """A tmux server on its own socket with one bash (no start-up files: the PATH given is kept)."""
 
     def __init__(self, socket: Path, env: dict[str, str], cwd: Path) -> None:
-        self.tmux = need("tmux")
-        self.socket = socket
-        self.env = {k: v for k, v in env.items() if k != "TMUX"}
-        self._tmux("new-session", "-d", "-x", "80", "-y", "24", f"{need('bash')} --norc --noprofile -i", cwd=cwd)
-        self._tmux("set-option", "-g", "history-limit", "20000")
+        super().__init__(socket, env, cwd, f"{need('bash')} --norc --noprofile -i")
         self.runs = 0
 
-    def _tmux(self, *args: str, cwd: Optional[Path] = None) -> str:
-        result = subprocess.run(
-            [self.tmux, "-S", str(self.socket), "-f", "/dev/null", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=cwd,
-            timeout=30,
-            check=True,
-        )
-        return result.stdout
-
-    def screen(self) -> str:
+    def screen(self, history: bool = True) -> str:
         """Everything the pane has shown, scrollback included, lines joined where the pane wrapped them."""
-        return self._tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "0")
+        return super().screen(history)
 
-    def type(self, line: str, timeout: float = 600) -> tuple[str, int]:
+    def type(self, line: str, timeout: float = 600) -> tuple[str, int]:  # type: ignore[override]
         """Type a command line and Enter, as a person would; wait until it ends.
 
         Returns what the command printed and its exit status (echoed by the shell after it).
@@ -52,8 +35,7 @@ class Pane:
         self.runs += 1
         # the marker as printed (=== 1001 ===) differs from the marker as typed ($((1000 + 1)))
         marker = f"=== {1000 + self.runs} ==="
-        self._tmux("send-keys", "-t", "0", "-l", f'echo "=== $((1000 + {self.runs})) ==="; {line}; echo "exit=$?"')
-        self._tmux("send-keys", "-t", "0", "Enter")
+        super().type(f'echo "=== $((1000 + {self.runs})) ==="; {line}; echo "exit=$?"')
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             shown = self.screen()
@@ -64,11 +46,6 @@ class Pane:
                     return shown[start + len(marker) : found.start()], int(found.group(1))
             time.sleep(0.3)
         raise AssertionError(f"`{line}` did not finish in {timeout}s; the pane shows:\n{self.screen()}")
-
-    def close(self) -> None:
-        subprocess.run(
-            [self.tmux, "-S", str(self.socket), "kill-server"], capture_output=True, env=self.env, timeout=30
-        )
 
 
 def last_instruction(printed: str) -> str:
