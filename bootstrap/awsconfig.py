@@ -9,6 +9,7 @@ remove those the team deleted, and append new ones. Every other byte stays as it
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -82,16 +83,23 @@ class ConfigFile:
 
 
 def classify(header_name: str, credentials: bool = False) -> tuple[str, str]:
-    """(kind, name) of a section header's text, as botocore reads it."""
-    inner = header_name.strip()
+    """(kind, name) of a section header's text, as botocore reads it: a prefix, then the name
+    split the way a shell would, so `[profile "my name"]` is profile `my name` (the AWS CLI
+    itself writes names with spaces that way); anything else is not a profile at all."""
     if credentials:
-        return ("profile", inner)
-    if inner == "default":
+        return ("profile", header_name.strip())
+    if header_name == "default":
         return ("profile", "default")
-    first, _, rest = inner.partition(" ")
-    if first in ("profile", "sso-session", "services") and rest.strip():
-        return (first, rest.strip())
-    return ("other", inner)
+    for kind in ("profile", "sso-session", "services"):
+        if header_name.startswith(kind):
+            try:
+                parts = shlex.split(header_name)
+            except ValueError:  # an unclosed quote: botocore skips the section
+                break
+            if len(parts) == 2:
+                return (kind, parts[1])
+            break
+    return ("other", header_name.strip())
 
 
 def parse(text: str, credentials: bool = False) -> ConfigFile:
@@ -270,3 +278,49 @@ def long_lived(sections: dict[str, Section]) -> list[str]:
         for name, section in sections.items()
         if "aws_access_key_id" in section.values and "aws_session_token" not in section.values
     ]
+
+
+def unreadable(data: bytes) -> Optional[tuple[int, str]]:
+    """Why the AWS CLI cannot read this config file at all: (1-based line, what is wrong), or
+    None when it can. The CLI reads it with Python's configparser, then splits indented blocks
+    (`s3 =` and the lines under it) into settings; either failing stops every `aws` command,
+    `aws --version` included."""
+    import configparser
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return line, "it is not UTF-8 text (saved in another encoding?)"
+    if text.startswith("\ufeff"):
+        return 1, "it starts with a byte-order mark (BOM), which the AWS CLI cannot read; save it as UTF-8 without BOM"
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.MissingSectionHeaderError as exc:
+        return exc.lineno, "a setting comes before any [section] header"
+    except configparser.DuplicateSectionError as exc:
+        return exc.lineno or 0, f"section [{exc.section}] appears twice; merge the two into one"
+    except configparser.DuplicateOptionError as exc:
+        return exc.lineno or 0, f"[{exc.section}] sets {exc.option} twice; keep one"
+    except configparser.ParsingError as exc:
+        line, _ = exc.errors[0]
+        return line, "this line is neither a [section] header, a `key = value` setting, nor a comment"
+    except configparser.Error as exc:
+        return 0, str(exc).splitlines()[0]
+    return _bad_nested(text)
+
+
+def _bad_nested(text: str) -> Optional[tuple[int, str]]:
+    """An indented line under `key =` (a nested block such as `s3 =`) that is not `name = value`."""
+    lines = text.splitlines()
+    nested = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not line[:1].isspace():
+            entry = _ENTRY.match(line.rstrip())
+            nested = bool(entry) and not entry.group("value").strip() if entry else False
+            continue
+        if nested and stripped and not stripped.startswith(("#", ";")) and "=" not in stripped:
+            return number, f"`{stripped}` is indented under a setting, so it must read `name = value`"
+    return None

@@ -17,49 +17,103 @@ from bootstrap.awsgraph import Hop, Settings, chain
 
 _PRINCIPAL = re.compile(r"(?:User|Principal):\s*(?P<arn>arn:aws[\w-]*:(?:iam|sts)::\d{12}:[^\s\"']+)")
 _ACTION = re.compile(r"not authorized to perform:?\s*(?P<action>[\w-]+:[\w*-]+)")
-_RESOURCE = re.compile(r"on resource:?\s*\"?(?P<resource>[^\s\"]+?)\"?(?:\s|$|\")")
-_OPERATION = re.compile(r"when calling the (?P<op>\w+) operation")
-_CODE = re.compile(r"\((?P<code>AccessDenied\w*|UnauthorizedOperation|403)\)|<Code>(?P<xml>AccessDenied\w*)</Code>")
+# IAM names some resources in words (`on resource: role NAME`) rather than by ARN.
+_RESOURCE = re.compile(
+    r"on resource:?\s*\"?(?P<resource>(?:(?:role|user|group|policy|instance-profile) [^\s\"()]+)|[^\s\"]+?)\"?(?:\s|$|\")"
+)
+# The CLI and boto3 say `when calling the X operation`; Go SDK v2 says `operation error SERVICE: X,`.
+_OPERATION = re.compile(r"when calling the (?P<op>\w+) operation|operation error (?P<service>[\w ]+?): (?P<goop>\w+)")
+_CODE = re.compile(
+    r"\((?P<code>AccessDenied\w*|UnauthorizedOperation|403)\)|<Code>(?P<xml>AccessDenied\w*)</Code>"
+    r"|api error (?P<go>AccessDenied\w*|UnauthorizedOperation)\b|Error Code: (?P<java>AccessDenied\w*|UnauthorizedOperation);"
+)
 _ENCODED = re.compile(r"Encoded authorization failure message:\s*(?P<blob>[\w-]+)")
+# Newer messages end the reason with the policy that decided: `...policy: arn:aws:organizations::...`.
+_POLICY_ARN = re.compile(r"policy:\s*(?P<arn>arn:aws[\w-]*:(?:organizations|iam)::\d*:policy/[^\s\"',;()]+)")
+_LAKE_FORMATION = "Insufficient Lake Formation permission"
+_BLOCK_PUBLIC_ACCESS = re.compile(r"prevented by the (?P<setting>\w+) setting in S3 Block Public Access")
 
-# The part after "because" (or "with") says which kind of policy decided.
+# The part after "because" (or "with") says which kind of policy decided: (pattern, kind, words).
+# Patterns are regular expressions, tried in order, matched case-insensitively.
 _REASONS = (
+    # A VPC endpoint policy deny that an SCP or RCP forces is the organization's to lift.
     (
-        "explicit deny in a service control policy",
+        r"transitively through a service control policy",
+        "scp",
+        "an explicit deny in a VPC endpoint policy, put there by a service control policy (SCP) of the AWS organization",
+    ),
+    (
+        r"transitively through a resource control policy",
+        "rcp",
+        "an explicit deny in a VPC endpoint policy, put there by a resource control policy of the AWS organization",
+    ),
+    (
+        r"explicit deny in a service control policy",
         "scp",
         "an explicit deny in a service control policy (SCP) of the AWS organization",
     ),
     (
-        "explicit deny in a resource control policy",
+        r"explicit deny in a resource control policy",
         "rcp",
         "an explicit deny in a resource control policy of the AWS organization",
     ),
-    ("no service control policy allows", "scp", "no service control policy (SCP) of the AWS organization allows it"),
+    (r"no service control policy allows", "scp", "no service control policy (SCP) of the AWS organization allows it"),
     (
-        "explicit deny in a permissions boundary",
+        r"explicit deny in a permissions boundary",
         "explicit",
         "an explicit deny in the permissions boundary of the role",
     ),
-    ("no permissions boundary allows", "implicit", "the permissions boundary of the role does not allow it"),
+    (r"no permissions boundary allows", "implicit", "the permissions boundary of the role does not allow it"),
     (
-        "explicit deny in an identity-based policy",
+        r"explicit deny in an identity-based policy",
         "explicit",
         "an explicit deny in a policy attached to the role or user",
     ),
     (
-        "explicit deny in a resource-based policy",
+        r"explicit deny in (?:a|the) (?:role )?trust policy",
+        "explicit",
+        "an explicit deny in the trust policy of the role you tried to assume",
+    ),
+    (
+        r"no (?:role )?trust policy allows",
+        "implicit",
+        "the trust policy of the role you tried to assume does not let you assume it",
+    ),
+    (
+        r"explicit deny in a resource-based policy",
         "explicit",
         "an explicit deny in the policy of the resource itself (e.g. a bucket policy)",
     ),
     (
-        "no resource-based policy allows",
+        r"no resource-based policy allows",
         "implicit",
         "the policy of the resource itself (e.g. a bucket policy) does not allow you",
     ),
-    ("explicit deny in a session policy", "explicit", "an explicit deny in the session policy of this sign-in"),
-    ("no session policy allows", "implicit", "the session policy of this sign-in does not allow it"),
-    ("explicit deny in a VPC endpoint policy", "explicit", "an explicit deny in a VPC endpoint policy of the network"),
-    ("no identity-based policy allows", "implicit", "no policy attached to the role or user allows it"),
+    # "sessions policy" is how one of AWS's own pages spells it.
+    (r"explicit deny in a sessions? policy", "explicit", "an explicit deny in the session policy of this sign-in"),
+    (r"no sessions? policy allows", "implicit", "the session policy of this sign-in does not allow it"),
+    (r"explicit deny in a VPC endpoint policy", "explicit", "an explicit deny in a VPC endpoint policy of the network"),
+    (
+        r"no VPC endpoint policy allows",
+        "implicit",
+        "no VPC endpoint policy of the network you are on allows it (the request went through a VPC endpoint)",
+    ),
+    (r"no identity-based policy allows", "implicit", "no policy attached to the role or user allows it"),
+    (
+        r"blocked upload requests that specify Server Side Encryption with Customer provided keys",
+        "setting",
+        "the bucket refuses uploads encrypted with keys you provide (SSE-C): upload with another "
+        "server-side encryption (SSE-S3 or SSE-KMS), or ask the bucket's owner",
+    ),
+    # Lake Formation grants are separate from IAM; it never says whether a grant is missing or denied.
+    (
+        _LAKE_FORMATION,
+        "unknown",
+        "Lake Formation does not grant you this permission on the data (Lake Formation grants are made "
+        "in Lake Formation, apart from IAM policies)",
+    ),
+    # Last: a deny that names no policy at all.
+    (r"with an explicit deny", "explicit", "an explicit deny in a policy AWS did not name"),
 )
 
 
@@ -71,15 +125,37 @@ class Explanation:
     action: Optional[str]
     resource: Optional[str]
     operation: Optional[str]
-    deny: str  # "implicit" | "explicit" | "scp" | "rcp" | "unknown"
+    deny: str  # "implicit" | "explicit" | "setting" | "scp" | "rcp" | "unknown"
     reason: str  # the deciding policy, in plain words
     encoded: Optional[str] = None
+    service: Optional[str] = None  # the SDK's name for the service, when the message gives it (Go SDK v2)
+    policy_arn: Optional[str] = None  # the policy that decided, when AWS names it
     profiles: list[str] = field(default_factory=list)  # local profiles this principal comes from
     hops: list[Hop] = field(default_factory=list)  # how the first of them gets its credentials
 
 
 def looks_denied(text: str) -> bool:
-    return bool(_CODE.search(text) or "not authorized to perform" in text or "Access Denied" in text)
+    return bool(
+        _CODE.search(text)
+        or "not authorized to perform" in text
+        or "Access Denied" in text
+        or _LAKE_FORMATION in " ".join(text.split())
+    )
+
+
+def _reason(flat: str) -> tuple[str, str]:
+    """(deny kind, the deciding policy in words) from the message's own words."""
+    setting = _BLOCK_PUBLIC_ACCESS.search(flat)
+    if setting:
+        return (
+            "setting",
+            f"S3 Block Public Access (its {setting.group('setting')} setting, on the bucket or the account) "
+            "forbids making this public: leave out the public ACL or policy, or ask the bucket's owner",
+        )
+    for pattern, kind, words in _REASONS:
+        if re.search(pattern, flat, re.IGNORECASE):
+            return kind, words
+    return "unknown", "AWS did not say which policy decided"
 
 
 def parse(text: str) -> Explanation:
@@ -91,25 +167,24 @@ def parse(text: str) -> Explanation:
     operation = _OPERATION.search(flat)
     code = _CODE.search(flat)
     encoded = _ENCODED.search(flat)
-    deny, reason = "unknown", "AWS did not say which policy decided"
-    for phrase, kind, words in _REASONS:
-        if phrase.lower() in flat.lower():
-            deny, reason = kind, words
-            break
-    else:
-        if action and "because" not in flat and "with an explicit deny" not in flat:
-            deny, reason = "implicit", "nothing allows it (no policy grants this action, so AWS denies it by default)"
+    policy = _POLICY_ARN.search(flat)
+    deny, reason = _reason(flat)
+    if deny == "unknown" and action and "because" not in flat and reason.startswith("AWS did not say"):
+        deny, reason = "implicit", "nothing allows it (no policy grants this action, so AWS denies it by default)"
     arn = principal.group("arn").rstrip(".,") if principal else None
+    found_code = next((c for c in code.groups() if c), None) if code else None
     return Explanation(
-        code=(code.group("code") or code.group("xml")) if code else "AccessDenied",
+        code=found_code or "AccessDenied",
         principal=arn,
         account=arn.split(":")[4] if arn else None,
         action=action.group("action") if action else None,
         resource=resource.group("resource").rstrip(".,") if resource else None,
-        operation=operation.group("op") if operation else None,
+        operation=(operation.group("op") or operation.group("goop")) if operation else None,
         deny=deny,
         reason=reason,
         encoded=encoded.group("blob") if encoded else None,
+        service=operation.group("service") if operation else None,
+        policy_arn=policy.group("arn").rstrip(".") if policy else None,
     )
 
 
@@ -162,6 +237,13 @@ def explain(
     return Explanation(**{**found.__dict__, "profiles": names, "hops": hops})
 
 
+def call(found: Explanation) -> Optional[str]:
+    """`the EC2 RunInstances call`, for messages that name the operation but not the action."""
+    if not found.operation:
+        return None
+    return f"the {found.service + ' ' if found.service else ''}{found.operation} call"
+
+
 def access_request(found: Explanation, who: str = "") -> str:
     """A message to paste to the platform team."""
     lines = [
@@ -171,10 +253,12 @@ def access_request(found: Explanation, who: str = "") -> str:
         "",
         f"- Who: {found.principal or 'unknown (the error did not name the principal)'}",
         f"- Account: {found.account or 'unknown'}",
-        f"- Action: {found.action or (found.operation and f'the {found.operation} call') or 'unknown'}",
+        f"- Action: {found.action or call(found) or 'unknown'}",
         f"- Resource: {found.resource or 'not named in the error'}",
         f"- Why AWS said no: {found.reason}",
     ]
+    if found.policy_arn:
+        lines.append(f"- Policy that decided: {found.policy_arn}")
     if found.profiles:
         lines.append(f"- Local AWS profile: {found.profiles[0]}")
     lines += ["", "What I am trying to do: <one sentence: the task, and why it needs this access>", ""]

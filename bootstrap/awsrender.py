@@ -14,11 +14,14 @@ DENY_WORDS = {
     "implicit": "an implicit deny: nothing grants it yet. Asking for access is the way forward.",
     "explicit": "an explicit deny: a policy forbids it on purpose; a new permission alone will not help, "
     "so the platform team has to change or lift that deny.",
+    "setting": "an explicit deny by a setting of the bucket or the account, not by a policy: a new "
+    "permission will not help; change the request, or ask the bucket's owner to change the setting.",
     "scp": "a deny from your AWS organization (a service control policy); only the organization's "
     "administrators can change it, whatever your role allows.",
     "rcp": "a deny from your AWS organization (a resource control policy); only the organization's "
     "administrators can change it.",
-    "unknown": "AWS did not say which policy decided (S3 and some services never do).",
+    "unknown": "a deny of a kind AWS did not say (S3 and some services never say whether a policy "
+    "forbids it or nothing grants it).",
 }
 
 
@@ -106,9 +109,10 @@ def _reachable(roots: set[str], tree: dict[str, list[str]]) -> set[str]:
 
 
 def explanation(found: Explanation, request: str) -> list[str]:
+    from bootstrap.awsexplain import call
     from bootstrap.awsidentity import describe_arn
 
-    what = found.action or (f"the {found.operation} call" if found.operation else "a call")
+    what = found.action or call(found) or "a call"
     on = f" on {found.resource}" if found.resource else ""
     lines = [f"What happened: AWS refused {what}{on} ({found.code})."]
     if found.principal:
@@ -123,6 +127,8 @@ def explanation(found: Explanation, request: str) -> list[str]:
     elif found.principal:
         lines.append("From profile:  none of your AWS profiles signs in as this principal")
     lines.append(f"Why:           {found.reason}.")
+    if found.policy_arn:
+        lines.append(f"               The policy: {found.policy_arn}")
     lines.append(f"               This is {DENY_WORDS[found.deny]}")
     if found.encoded:
         lines.append("Details:       AWS encoded the reason; decode it with")

@@ -123,14 +123,18 @@ class Context:
     def console(self) -> Console:
         from rich.console import Console
 
-        # soft_wrap: piped output keeps each message (and each path in it) on one line
-        return Console(no_color="NO_COLOR" in self.env, highlight=False, soft_wrap=True)
+        # soft_wrap: piped output keeps each message (and each path in it) on one line.
+        # No markup and no emoji codes: we print what people and AWS wrote, and rich would turn
+        # `[x]` into a style and the `:secret:` of a Secrets Manager ARN into an emoji.
+        return Console(no_color="NO_COLOR" in self.env, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
     @cached_property
     def err_console(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=True, no_color="NO_COLOR" in self.env, highlight=False, soft_wrap=True)
+        return Console(
+            stderr=True, no_color="NO_COLOR" in self.env, highlight=False, soft_wrap=True, emoji=False, markup=False
+        )
 
 
 def from_environment(env: Optional[Mapping[str, str]] = None, interactive: Optional[bool] = None) -> Context:

@@ -132,8 +132,13 @@ def plan(ctx: Context, profile: Profile, names: list[str], previous: Optional[Pr
         try:
             # letting go first: an old setting is unset before the new profile's are written
             released = release(ctx, profile, name, previous)
-            steps = released.steps + components.get(name).plan(ctx, profile)
-            plans.append(ComponentPlan(name, steps, notes=released.notes))
+            module = components.get(name)
+            steps = released.steps + module.plan(ctx, profile)
+            # a component may say what it leaves for the person to do (a file of theirs to fix)
+            notes = getattr(module, "notes", None)
+            plans.append(
+                ComponentPlan(name, steps, notes=released.notes + ([] if notes is None else notes(ctx, profile)))
+            )
         except (Failure, UserError, ProcError) as exc:
             plans.append(ComponentPlan(name, error=ctx.tilde(exc)))
     return plans

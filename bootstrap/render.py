@@ -296,6 +296,10 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
         else:
             console.print(f"Done: {made}.", style="green", markup=False)
         waiting_summary(console, outcome.deferred)
+    # what the run deliberately left in place (an unattended run showed no plan to read them in)
+    for item in result.plans:
+        for note in item.notes:
+            console.print(f"i {item.name}: {note}", style="cyan", markup=False)
     if result.journal is not None:
         console.print(f"To take these changes back: {typed(ctx, 'undo', result.journal.id)}", markup=False)
     console.print(f"To check everything works: {typed(ctx, 'doctor')}", markup=False)

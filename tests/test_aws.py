@@ -112,6 +112,39 @@ def test_first_run_writes_a_config_the_real_cli_reads_and_undo_restores_every_by
     assert config.read_bytes() == MESSY
 
 
+def test_a_config_the_cli_cannot_read_is_named_not_taken_for_a_missing_cli(
+    home: Path, team: Path, tmp_path: Path
+) -> None:
+    # `aws --version` fails on this file; the real AWS CLI is there, so nothing may be installed
+    # (each package manager here only logs that it was called), and undo must not offer to remove it.
+    log = tmp_path / "installers.log"
+    for name in ("apt-get", "sudo", "dnf", "brew", "curl"):
+        stub = tmp_path / "bin" / name
+        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\nexit 97\n')
+        stub.chmod(0o755)
+    config = home / ".aws" / "config"
+    config.parent.mkdir()
+    mine = b"[default]\nregion = eu-west-1\n# moved\nregion = us-east-1\n"
+    config.write_bytes(mine)
+
+    run = bootstrap("run", "--profile", str(team), "--yes", "--only", "aws")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not log.exists(), log.read_text()
+    assert "Install the AWS CLI" not in run.stdout
+    assert "~/.aws/config:4: [default] sets region twice; keep one" in run.stdout
+    assert config.read_bytes().startswith(mine)  # the team's sections added, the user's line left to them
+
+    checks = doctor_json(team, "--offline")
+    assert checks["aws.cli"]["status"] == "error"
+    assert "installed but cannot start" in checks["aws.cli"]["summary"]
+    assert "~/.aws/config:4: [default] sets region twice" in checks["aws.cli"]["summary"]
+
+    undo = bootstrap("undo", "--yes")
+    assert undo.returncode == 0, undo.stderr
+    assert "remove" not in undo.stdout.replace("removed", "") and "awscli" not in undo.stdout
+    assert config.read_bytes() == mine
+
+
 def test_a_profile_the_team_deleted_is_removed_and_the_users_sections_stay(home: Path, team: Path) -> None:
     config = home / ".aws" / "config"
     config.parent.mkdir()
@@ -542,3 +575,177 @@ def test_a_terminal_run_can_leave_the_sign_in_for_later(
         child.close()
     assert child.exitstatus == 3, child.before
     assert not log.exists()
+
+
+# Each way AWS words a denial, as (message, action or call, resource, deny kind, words the reason
+# must hold). The principals, accounts and names are made up; the wording follows AWS's guides.
+DENIALS = [
+    (
+        "User: arn:aws:iam::210987654321:user/grace is not authorized to perform: s3:DeleteObject on resource: "
+        "arn:aws:s3:::lake/tmp/x with an explicit deny",
+        "s3:DeleteObject",
+        "arn:aws:s3:::lake/tmp/x",
+        "explicit",
+        "a policy AWS did not name",
+    ),
+    (
+        "User: arn:aws:iam::210987654321:user/grace is not authorized to perform: glue:GetTable because no "
+        "VPC endpoint policy allows the glue:GetTable action",
+        "glue:GetTable",
+        None,
+        "implicit",
+        "VPC endpoint policy",
+    ),
+    (
+        "User: arn:aws:iam::210987654321:user/grace is not authorized to perform: sts:AssumeRole because no "
+        "role trust policy allows the sts:AssumeRole action",
+        "sts:AssumeRole",
+        None,
+        "implicit",
+        "trust policy",
+    ),
+    (
+        "User: arn:aws:iam::210987654321:user/grace is not authorized to perform: sts:AssumeRole with an "
+        "explicit deny in the role trust policy",
+        "sts:AssumeRole",
+        None,
+        "explicit",
+        "trust policy",
+    ),
+    (
+        "User: arn:aws:iam::210987654321:user/grace is not authorized to perform: athena:GetQueryResults on "
+        "resource: arn:aws:athena:eu-west-1:210987654321:workgroup/primary with an explicit deny in a sessions policy",
+        "athena:GetQueryResults",
+        "arn:aws:athena:eu-west-1:210987654321:workgroup/primary",
+        "explicit",
+        "session policy",
+    ),
+    (
+        "IAM Error: User: arn:aws:sts::210987654321:assumed-role/Deployer/1 is not authorized to perform: "
+        "iam:GetRole on resource: role DataEngineer (Service: AmazonIdentityManagement; Status Code: 403; "
+        "Error Code: AccessDenied; Request ID: 1)",
+        "iam:GetRole",
+        "role DataEngineer",
+        "implicit",
+        "nothing allows it",
+    ),
+    (
+        "operation error Glue: GetPartitions, https response error StatusCode: 400, RequestID: 1, api error "
+        "AccessDeniedException: Insufficient Lake Formation permission(s): Required Select on sales",
+        "the Glue GetPartitions call",
+        None,
+        "unknown",
+        "Lake Formation",
+    ),
+    (
+        "ERROR : Insufficient Lake Formation permission(s) on sales (Service: AWSGlue; Status Code: 400; "
+        "Error Code: AccessDeniedException; Request ID: 1; Proxy: null)",
+        None,
+        None,
+        "unknown",
+        "Lake Formation",
+    ),
+    (
+        "operation error S3: PutObject, https response error StatusCode: 403, RequestID: 1, api error "
+        "AccessDenied: User: arn:aws:iam::210987654321:user/grace is not authorized to perform: s3:PutObject on "
+        'resource: "arn:aws:s3:::lake/x" because public ACLs are prevented by the BlockPublicAcls setting in S3 '
+        "Block Public Access.",
+        "s3:PutObject",
+        "arn:aws:s3:::lake/x",
+        "setting",
+        "BlockPublicAcls",
+    ),
+    (
+        "An error occurred (AccessDenied) when calling the PutBucketPolicy operation: User: "
+        "arn:aws:iam::210987654321:user/grace is not authorized to perform: s3:PutBucketPolicy on resource: "
+        '"arn:aws:s3:::lake" because public policies are prevented by the BlockPublicPolicy setting in S3 Block '
+        "Public Access.",
+        "s3:PutBucketPolicy",
+        "arn:aws:s3:::lake",
+        "setting",
+        "BlockPublicPolicy",
+    ),
+    (
+        "An error occurred (AccessDenied) when calling the PutObject operation: User: "
+        "arn:aws:iam::210987654321:user/grace is not authorized to perform: s3:PutObject on resource: "
+        '"arn:aws:s3:::lake/x" because this bucket has blocked upload requests that specify Server Side '
+        "Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type",
+        "s3:PutObject",
+        "arn:aws:s3:::lake/x",
+        "setting",
+        "SSE-C",
+    ),
+    (
+        "User: arn:aws:sts::210987654321:assumed-role/Reader/grace is not authorized to perform: sqs:SendMessage "
+        "on resource: arn:aws:sqs:eu-west-1:210987654321:jobs with an explicit deny in a VPC endpoint policy "
+        "transitively through a service control policy",
+        "sqs:SendMessage",
+        "arn:aws:sqs:eu-west-1:210987654321:jobs",
+        "scp",
+        "service control policy",
+    ),
+    (
+        "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are not "
+        "authorized to perform this operation.",
+        "the RunInstances call",
+        None,
+        "unknown",
+        "did not say",
+    ),
+    (
+        "operation error EC2: StartInstances, https response error StatusCode: 403, RequestID: 1, api error "
+        "UnauthorizedOperation: You are not authorized to perform this operation. Encoded authorization failure "
+        "message: abc-DEF_123",
+        "the EC2 StartInstances call",
+        None,
+        "unknown",
+        "did not say",
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "action", "resource", "deny", "words"), DENIALS)
+def test_every_documented_wording_of_a_denial_is_read(
+    message: str, action: str | None, resource: str | None, deny: str, words: str
+) -> None:
+    from bootstrap import awsexplain
+
+    assert awsexplain.looks_denied(message)
+    found = awsexplain.parse(message)
+    assert (found.action or awsexplain.call(found), found.resource, found.deny) == (action, resource, deny)
+    assert words in found.reason
+    request = awsexplain.access_request(found)
+    assert f"- Resource: {resource or 'not named in the error'}" in request
+
+
+def test_the_policy_that_decided_is_named_and_an_arn_is_printed_as_written(home: Path) -> None:
+    import pexpect
+
+    message = (
+        "An error occurred (AccessDeniedException) when calling the GetSecretValue operation: User: "
+        "arn:aws:sts::210987654321:assumed-role/Reader/grace is not authorized to perform: "
+        "secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:210987654321:secret:db-AbCdEf "
+        "with an explicit deny in a resource control policy: "
+        "arn:aws:organizations::999988887777:policy/o-abcd1234/resource_control_policy/p-abcd1234"
+    )
+    # On a real terminal, where rich would turn `:secret:` into an emoji if it were let.
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bootstrap", "aws", "explain", message],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 80),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    out = "".join((child.before or "").split())  # the terminal wraps at 80 columns
+    assert child.exitstatus == 0, out
+    assert "㊙" not in out
+    assert "arn:aws:secretsmanager:eu-west-1:210987654321:secret:db-AbCdEf" in out
+    assert "-Resource:arn:aws:secretsmanager:eu-west-1:210987654321:secret:db-AbCdEf" in out
+    policy = "arn:aws:organizations::999988887777:policy/o-abcd1234/resource_control_policy/p-abcd1234"
+    assert f"Thepolicy:{policy}" in out and f"-Policythatdecided:{policy}" in out
+    assert "resourcecontrolpolicy" in out

@@ -114,3 +114,78 @@ def test_the_real_cli_reads_every_written_file(tmp_path: Path, case: tuple[bytes
     assert listed.stdout.split() == [*names, "data-dev", "warehouse"]
     got = run_aws(v2, "configure", "get", "role_arn", "--profile", "warehouse", env=env)
     assert got.stdout.strip() == "arn:aws:iam::444455556666:role/Reader"
+
+
+# --- names as botocore reads them, and files the AWS CLI cannot read ---------------------------
+
+QUOTED = """\
+[profile "personal"]
+region = eu-west-1
+[profile 'my laptop']
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Analyst
+[sso-session "corp"]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+[profile analytics]
+source_profile = personal
+role_arn = arn:aws:iam::444455556666:role/Analytics
+[profile too many words]
+region = us-east-1
+[profile "unclosed]
+region = us-east-1
+"""
+
+
+def test_quoted_names_read_as_botocore_reads_them(tmp_path: Path) -> None:
+    from botocore import configloader
+
+    from bootstrap import awsgraph
+
+    path = tmp_path / "config"
+    path.write_text(QUOTED)
+    theirs = configloader.load_config(str(path))
+    ours = awsconfig.parse(QUOTED)
+    assert sorted(ours.profiles) == sorted(theirs["profiles"]) == ["analytics", "my laptop", "personal"]
+    assert sorted(ours.sessions) == sorted(theirs["sso_sessions"]) == ["corp"]
+    profiles = {name: dict(s.values) for name, s in ours.profiles.items()}
+    sessions = {name: dict(s.values) for name, s in ours.sessions.items()}
+    assert awsgraph.lint(profiles, sessions) == []  # source_profile = personal finds [profile "personal"]
+    listed = run_aws(aws_v2(), "configure", "list-profiles", env={"AWS_CONFIG_FILE": str(path)})
+    assert sorted(listed.stdout.splitlines()) == ["analytics", "my laptop", "personal"], listed.stderr
+
+
+def test_a_team_profile_replaces_the_users_quoted_one_of_the_same_name() -> None:
+    spec = Aws(profiles={"personal": AwsProfile(role_arn="arn:aws:iam::111122223333:role/Mine")})
+    written, edit = awsconfig.edited('# mine\n[profile "personal"]\nregion = eu-west-1\n', spec)
+    assert edit.adopted == ["[profile personal]"] and not edit.added
+    assert written.startswith("# mine\n[profile personal]\n") and '"personal"' not in written
+
+
+# (file content, the line the AWS CLI stops at, words of the reason)
+UNREADABLE = [
+    (b"[default]\nregion = eu-west-1\nregion = us-east-1\n", 3, "sets region twice"),
+    (b"region = eu-west-1\n[default]\n", 1, "before any [section]"),
+    (b"[default]\nregion eu-west-1\n", 2, "neither a [section] header"),
+    (b"[profile a]\nregion = x\n[profile a]\n", 3, "appears twice"),
+    (b"[default]\ns3 =\n  addressing_style = path\n  path\n", 4, "must read `name = value`"),
+    (b"\xef\xbb\xbf[default]\nregion = x\n", 1, "byte-order mark"),
+    (b"[default]\n# caf\xe9\nregion = x\n", 2, "not UTF-8"),
+]
+
+
+def test_unreadable_says_which_line_stops_the_real_cli(tmp_path: Path) -> None:
+    v2 = aws_v2()
+    path = tmp_path / "config"
+    env = {"AWS_CONFIG_FILE": str(path), "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    for data, line, words in UNREADABLE:
+        path.write_bytes(data)
+        cli = run_aws(v2, "--version", env=env)
+        assert cli.returncode != 0 and "Unable to parse config file" in cli.stderr, data
+        found = awsconfig.unreadable(data)
+        assert found is not None and found[0] == line and words in found[1], (data, found)
+    for data in (QUOTED.encode(), b"", b"[default]\ns3 =\n  addressing_style = path\n# note\nregion = x\n"):
+        path.write_bytes(data)
+        assert run_aws(v2, "--version", env=env).returncode == 0
+        assert awsconfig.unreadable(data) is None

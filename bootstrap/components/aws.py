@@ -30,6 +30,7 @@ REQUIRES: tuple[str, ...] = ()
 DEFAULT_MIN_VERSION = "2.9"  # the first with [sso-session] sections
 DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html"
 DOCS_INSTALL = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+DOCS_CONFIG = "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html"
 FIX_RUN = "bootstrap run --only aws"
 # What the distribution's own package installs, where it is version 2 (older ones ship v1).
 APT_VERSIONS = {("debian", "12"): (2, 9, 19), ("debian", "13"): (2, 23, 6), ("ubuntu", "24.04"): (2, 14, 6)}
@@ -43,9 +44,37 @@ def parse_version(text: str) -> Optional[tuple[int, ...]]:
     return tuple(int(p) for p in match.group(1).split(".")) if match else None
 
 
-def installed_version(ctx: Context) -> Optional[tuple[int, ...]]:
+@dataclass(frozen=True)
+class Cli:
+    """What `aws --version` tells about the AWS CLI on this computer."""
+
+    version: Optional[tuple[int, ...]]  # None: not installed, or installed but it cannot start
+    broken: Optional[str] = None  # installed, but it cannot read a config file: which line, and why
+
+
+# Every aws command, --version included, stops with this when a config file is unreadable.
+_UNPARSABLE = re.compile(r"Unable to parse config file: (?P<path>[^\r\n]+)")
+
+
+def detect(ctx: Context) -> Cli:
     result = ctx.runner.run(["aws", "--version"], timeout=20)
-    return parse_version(result.stdout + result.stderr) if result.ok else None
+    said = result.stdout + result.stderr
+    if result.ok:
+        return Cli(parse_version(said))
+    unparsable = _UNPARSABLE.search(said)
+    if unparsable:
+        return Cli(None, config_problem(ctx, Path(unparsable.group("path").strip())))
+    return Cli(None)
+
+
+def config_problem(ctx: Context, path: Path) -> str:
+    """`~/.aws/config:3: [default] sets region twice; keep one`, for the file the CLI cannot read."""
+    data = files.read(path)
+    found = awsconfig.unreadable(data) if data is not None else None
+    if found is None:
+        return f"{ctx.tilde(path)}: the AWS CLI cannot read it (`aws --version` says so)"
+    line, what = found
+    return f"{ctx.tilde(path)}:{line}: {what}" if line else f"{ctx.tilde(path)}: {what}"
 
 
 def _dotted(version: tuple[int, ...]) -> str:
@@ -179,11 +208,13 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     if spec is None:
         return []
     need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
-    have = installed_version(ctx)
+    cli = detect(ctx)
+    have = cli.version
     steps: list[Step] = []
     # When the profile lists the CLI among its packages, that component installs it, in the
     # same batch (and sudo prompt) as everything else; two installers would fight over it.
-    if (have is None or have < need) and not _listed_in_packages(profile):
+    # A CLI that cannot start because of a config file is installed: notes() says what to fix.
+    if cli.broken is None and (have is None or have < need) and not _listed_in_packages(profile):
         why = "is not installed" if have is None else f"{_dotted(have)} is older than {_dotted(need)}"
         commands = install_commands(ctx, need)
         if not commands:
@@ -202,6 +233,19 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     steps += config_steps(ctx, spec)
     steps += login_steps(ctx, spec)
     return steps
+
+
+def notes(ctx: Context, profile: Profile) -> list[str]:
+    """What the plan leaves to the person: a config file the AWS CLI cannot read is theirs to fix."""
+    if effective(profile) is None:
+        return []
+    broken = detect(ctx).broken
+    if broken is None:
+        return []
+    return [
+        f"{broken}. The AWS CLI is installed, but no aws command works until you fix that "
+        "(bootstrap never changes your own lines)"
+    ]
 
 
 def _listed_in_packages(profile: Profile) -> bool:
@@ -350,11 +394,18 @@ def release(ctx: Context, items: list[Owned], why: str) -> Released:
 def checks(ctx: Context, profile: Profile) -> list[Check]:
     spec = effective(profile) or Aws()
     need = parse_version(spec.min_version or DEFAULT_MIN_VERSION) or ()
-    version = once(lambda: installed_version(ctx))
+    cli = once(lambda: detect(ctx))
     local = once(lambda: read_local(ctx))
 
     def installed() -> Outcome:
-        have = version()
+        have, broken = cli().version, cli().broken
+        if broken is not None:
+            return Outcome(
+                "error",
+                f"the AWS CLI is installed but cannot start: it cannot read {broken}",
+                "fix that line in a text editor; every aws command works again once the file reads",
+                DOCS_CONFIG,
+            )
         if have is None:
             return Outcome("error", "the AWS CLI (aws) is not installed", install_hint(ctx, need), DOCS_INSTALL)
         if have < need:
