@@ -129,13 +129,17 @@ def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previo
 def plan(ctx: Context, profile: Profile, names: list[str], previous: Optional[Previous] = None) -> list[ComponentPlan]:
     plans = []
     for name in names:
+        held = [s for s in ctx.held if s.component == name]
         try:
-            # letting go first: an old setting is unset before the new profile's are written
-            released = release(ctx, profile, name, previous)
+            # letting go first: an old setting is unset before the new profile's are written;
+            # while some of its settings wait for trust, nothing it set up earlier is let go of
+            released = managed.Released() if held else release(ctx, profile, name, previous)
             steps = released.steps + components.get(name).plan(ctx, profile)
-            plans.append(ComponentPlan(name, steps, notes=released.notes))
+            plans.append(ComponentPlan(name, steps + held, notes=released.notes))
         except (Failure, UserError, ProcError) as exc:
             plans.append(ComponentPlan(name, error=ctx.tilde(exc)))
+    for name in dict.fromkeys(s.component for s in ctx.held if s.component not in names):
+        plans.append(ComponentPlan(name, [s for s in ctx.held if s.component == name]))  # held whole
     return plans
 
 
