@@ -130,6 +130,9 @@ def plan(ctx: Context, profile: Profile, names: list[str], previous: Optional[Pr
     plans = []
     for name in names:
         held = [s for s in ctx.held if s.component == name]
+        if held and name in COMPONENTS and getattr(profile.components, name) is None:
+            plans.append(ComponentPlan(name, held))  # held whole: what it set up earlier stays
+            continue
         try:
             # letting go first: an old setting is unset before the new profile's are written;
             # while some of its settings wait for trust, nothing it set up earlier is let go of

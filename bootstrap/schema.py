@@ -357,10 +357,14 @@ class Aws(Strict):
         description="A profile that `aws` uses without --profile: copied into [default], unless you have a [default] of your own",
     )
 
+    @field_validator("sso_sessions", "profiles")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _section_names(value, "section")  # each is the [name] line of a section of ~/.aws/config
+        return value
+
     @model_validator(mode="after")
     def _default_is_a_profile(self) -> Aws:
-        _section_names(self.sso_sessions, "sso session")
-        _section_names(self.profiles, "AWS profile")
         if self.default_profile is not None and self.default_profile not in self.profiles:
             known = ", ".join(self.profiles) or "none"
             raise ValueError(f"default_profile '{self.default_profile}' is not one of its profiles ({known})")

@@ -40,6 +40,8 @@ components:
     env:
       EDITOR: "touch $HOME/PWNED-editor"
     path: ["~/evilbin"]
+  dotfiles:
+    - {template: editorconfig, target: "~/.config/git/template/hooks/post-checkout", executable: true}
 """
 
 COVERED_GIT = (
@@ -52,7 +54,7 @@ COVERED_GIT = (
     "filter.x.clean",
 )
 
-pytestmark = pytest.mark.usefixtures("home")
+pytestmark = [pytest.mark.usefixtures("home"), pytest.mark.untrusted_profiles]
 
 
 @pytest.fixture(autouse=True)
@@ -123,7 +125,14 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     assert plan.returncode == 0, plan.stderr
     for key in COVERED_GIT:
         assert f"git setting {key} (not trusted yet, so not applied)" in plan.stdout, key
-    for what in ("shell alias ls", "shell variable EDITOR", "folder on PATH ~/evilbin"):
+    hook = home / ".config" / "git" / "template" / "hooks" / "post-checkout"
+    assert not hook.exists()
+    for what in (
+        "shell alias ls",
+        "shell variable EDITOR",
+        "folder on PATH ~/evilbin",
+        "file ~/.config/git/template/hooks/post-checkout",
+    ):
         assert f"{what} (not trusted yet, so not applied)" in plan.stdout, what
     detailed = bootstrap("plan", "--profile", "acme/evil", "--answers", str(answers), "--detailed-exitcode")
     assert detailed.returncode == 2
@@ -141,6 +150,7 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     trusted = bootstrap("run", "--profile", "acme/evil", "--yes", "--answers", str(answers))
     assert trusted.returncode == 0, trusted.stdout + trusted.stderr
     assert global_git(home, "core.fsmonitor") == "touch $HOME/PWNED-fsmonitor; false"
+    assert hook.is_file()
     exercise(home, tmp_path, "after")
     # trusted, they take effect: the gate was what held them
     assert {"PWNED-fsmonitor", "PWNED-git-alias", "PWNED-alias", "PWNED-path"} <= set(canaries(home))
@@ -206,8 +216,8 @@ components:
         (AWS_INJECTION, 8, "output holds a line break"),
         (
             'schema: 1\ncomponents:\n  aws:\n    profiles:\n      "dev]\\n[profile x": {region: eu-west-1}\n',
-            5,
-            "is not a usable AWS profile name",
+            4,
+            "is not a usable section name",
         ),
         ('schema: 1\ncomponents:\n  git:\n    config:\n      user.name: "a\\nb"\n', 5, "holds a line break"),
         ('schema: 1\ncomponents:\n  shell:\n    aliases:\n      ll: "ls\\rtouch x"\n', 5, "holds a line break"),
@@ -277,3 +287,57 @@ def test_every_key_of_the_profile_schema_is_classified() -> None:
     assert missing == [], f"classify these in bootstrap/covered.py KEYS: {missing}"
     assert all(kind in (covered.INERT, covered.COVERED, covered.NOT_YET) for kind, _ in covered.KEYS.values())
     assert all(why for _, why in covered.KEYS.values())
+
+
+def test_the_trust_section_of_the_docs_shows_every_classified_key() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "profiles.md").read_text()
+    section = docs[docs.index("### Trust") :]
+    for key, (kind, why) in covered.KEYS.items():
+        assert f"| `{key}` | {kind} | {why} |" in section, key
+
+
+def test_a_terraform_download_source_holds_the_whole_component(
+    tmp_path: Path, home: Path, answers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need("git")
+    monkeypatch.setenv("BOOTSTRAP_SKIP", "packages,secrets,aws,shell,git,dotfiles")
+    team = TeamRepo(tmp_path)
+    team.commit(
+        {
+            "tf.yaml": "schema: 1\nextends: [base]\ncomponents:\n  terraform:\n    version: 1.5.7\n    mirror: http://127.0.0.1:9/tf\n    verify: false\n"
+        }
+    )
+    assert bootstrap("profile", "add", team.url, "--yes").returncode == 0
+    plan = bootstrap("plan", "--profile", "acme/tf", "--answers", str(answers), "--detailed-exitcode")
+    assert plan.returncode == 2, plan.stdout + plan.stderr
+    assert "Terraform mirror (not trusted yet, so not applied)" in plan.stdout
+    assert "Terraform verify (not trusted yet, so not applied)" in plan.stdout
+    ran = bootstrap("run", "--profile", "acme/tf", "--yes", "--answers", str(answers))
+    assert ran.returncode == 3, ran.stdout + ran.stderr
+    assert "bootstrap profile trust acme" in ran.stdout
+    assert not (home / ".local" / "bin" / "terraform").exists()
+
+
+def test_every_covered_key_is_found_by_the_gate() -> None:
+    data = {
+        "commands": [{"name": "x", "run": "true"}],
+        "components": {
+            "git": {"config": {"core.fsmonitor": "x", "INCLUDEIF.gitdir:~/.path": "y", "pull.rebase": "true"}},
+            "shell": {"aliases": {"a": "b"}, "env": {"A": "b"}, "path": ["~/bin"]},
+            "packages": {"system": ["jq"], "uv_tools": [{"name": "ruff"}], "index_url": "https://x/simple"},
+            "dotfiles": [{"template": "t", "target": "~/t"}],
+            "terraform": {
+                "mirror": "m",
+                "keys": "k",
+                "verify": False,
+                "terragrunt": {"mirror": "m", "api": "a", "keys": "k"},
+            },
+        },
+    }
+    found = {".".join(str(p) for p in item.loc if not isinstance(p, int)) for item in covered.items(data)}
+    for key, (kind, _) in covered.KEYS.items():
+        if kind == covered.COVERED and key != "commands":  # commands: trust.judge, by their text
+            assert any(f.startswith(key) for f in found), key
+    assert "components.git.config.pull.rebase" not in found
+    assert "components.git.config.INCLUDEIF.gitdir:~/.path" in found
+    assert covered.git_inert("Color.Diff.Meta") and not covered.git_inert("core.hooksPath")
