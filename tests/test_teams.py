@@ -408,7 +408,7 @@ def test_a_team_profile_of_a_team_never_added_points_at_profile_add(home: Path) 
 
 def test_profile_update_ends_with_the_next_command(repo: TeamRepo, home: Path, answers: Path) -> None:
     assert bootstrap("profile", "add", repo.url, "--yes", "--trust").returncode == 0
-    repo.commit({"profiles/common.yaml": COMMON.replace('"yes"', '"still"')})  # no command changed
+    repo.commit({"profiles/common.yaml": COMMON.replace("zdiff3", "diff3")})  # no command changed
     moved = bootstrap("profile", "update", "acme", "--yes")
     assert moved.returncode == 0, moved.stderr
     assert moved.stdout.rstrip().splitlines()[-1] == "Next: bootstrap run"

@@ -230,7 +230,8 @@ def profile_trust(
     else:
         ctx.console.print(f"{name} sets these on your computer, and they can run programs as you:", markup=False)
     render_teams.commands(ctx.console, source)
-    if not _confirm(ctx, "Allow exactly these to run and apply?", yes):
+    question = "Allow exactly these to run and apply?" if source.covered else "Allow exactly these commands to run?"
+    if not _confirm(ctx, question, yes):
         ctx.console.print("Not trusted; they will not run or apply.", markup=False)
         return
     pinned = sources.read_all(ctx.paths).get(source.key)
