@@ -105,7 +105,7 @@ def bootstrap(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process, as a user would run it (no TTY)."""
-    _trust_profile_file(args, {**os.environ, **(env or {})}, cwd)
+    trust_profile_file(args, {**os.environ, **(env or {})}, cwd)
     return subprocess.run(
         [sys.executable, "-m", "bootstrap", *args],
         input=input,
@@ -133,7 +133,7 @@ def _trust_marker(request: pytest.FixtureRequest) -> Iterator[None]:
     _auto_trust = True
 
 
-def _trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optional[Path]) -> None:
+def trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optional[Path]) -> None:
     from unittest import mock
 
     from bootstrap import profiles, trust
@@ -148,7 +148,9 @@ def _trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optiona
     source = trust.file_source(path)
     if source.covered and not source.commands:
         with mock.patch.dict(os.environ, env):
-            trust.record(user_paths(Path(env["HOME"])), source)
+            paths = user_paths(Path(env["HOME"]))
+            if not trust.is_trusted(paths, source):
+                trust.record(paths, source)
 
 
 _skipped: list[str] = []
