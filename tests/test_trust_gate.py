@@ -160,6 +160,14 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
     again = bootstrap("plan", "--profile", "acme/evil", "--answers", str(answers))
     assert "shell alias ls (not trusted yet, so not applied)" in again.stdout
+    changed = bootstrap("run", "--profile", "acme/evil", "--yes", "--answers", str(answers))
+    assert changed.returncode == 3, changed.stdout + changed.stderr
+    # what the earlier trusted version set is not let go of while the new one waits
+    assert global_git(home, "core.fsmonitor") == "touch $HOME/PWNED-fsmonitor; false"
+    assert hook.is_file()
+    (home / "PWNED-alias").unlink()
+    exercise(home, tmp_path, "changed")
+    assert not (home / "PWNED-alias2").exists() and not (home / "PWNED-alias").exists()
 
 
 def test_a_profile_file_given_by_path_waits_for_trust_too(tmp_path: Path, home: Path, answers: Path) -> None:
