@@ -195,12 +195,12 @@ def items(data: Any) -> list[Item]:
     terraform = parts.get("terraform")
     if isinstance(terraform, dict):
         for key in ("mirror", "keys", "verify"):
-            if key in terraform and not (key == "verify" and terraform[key] is True):
+            if terraform.get(key) is not None and terraform[key] is not True:  # verify: true is the default
                 found.append(Item("terraform", (*base, "terraform", key), f"Terraform {key}", whole=True))
         grunt = terraform.get("terragrunt")
         if isinstance(grunt, dict):
             for key in ("mirror", "api", "keys"):
-                if key in grunt:
+                if grunt.get(key) is not None:
                     found.append(
                         Item("terraform", (*base, "terraform", "terragrunt", key), f"Terragrunt {key}", whole=True)
                     )

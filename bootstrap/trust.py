@@ -83,7 +83,7 @@ def _parts(
     for name in sorted(files_):
         try:
             data = yamlpos.parse(files.decode(files_[name]), name).data
-        except (UserError, UnicodeDecodeError):
+        except (UserError, UnicodeError):
             hashed.append([name, "unparsed", hashlib.sha256(files_[name]).hexdigest()])
             continue
         found = data.get("commands") if isinstance(data, dict) else None
@@ -101,7 +101,9 @@ def _parts(
 def source_of(key: str, kind: str, files_: Mapping[str, bytes]) -> Source:
     """A source from its files' contents (from disk, or from a commit not checked out yet)."""
     commands, hashed, settings = _parts(files_)
-    digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    # surrogateescape: a file that is not UTF-8 still hashes (as its bytes), it does not crash
+    text = json.dumps(hashed, sort_keys=True, default=str)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
     return Source(key, kind, tuple(commands), digest, tuple(settings))
 
 

@@ -149,6 +149,10 @@ def trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optional
     if source.covered and not source.commands:
         with mock.patch.dict(os.environ, env):
             paths = user_paths(Path(env["HOME"]))
+            try:
+                profiles.load(str(path.resolve()), paths)
+            except Exception:  # noqa: BLE001 - a profile that does not load is never trusted: it is bad input
+                return
             if not trust.is_trusted(paths, source):
                 trust.record(paths, source)
 
