@@ -39,7 +39,7 @@ STORE_SCHEMA = 1
 
 @dataclass(frozen=True)
 class Source:
-    """A team or a profile file, with the commands in it and the hash that trusting it records."""
+    """A team or a profile file, with its commands and covered settings and the hash that trusting it records."""
 
     key: str  # the team's name, or the profile file's absolute path
     kind: str  # "team" | "file"
