@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from bootstrap.prompts import TerminalPrompter
+    from bootstrap.steps import Step
 
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 
@@ -103,6 +104,7 @@ class Context:
     offline: bool = False
     prompter: Optional[TerminalPrompter] = None  # set by `run` when it may ask; None: never ask
     answers: dict[str, Any] = field(default_factory=dict)  # the profile's answers, for dotfile templates
+    held: list[Step] = field(default_factory=list)  # the profile's settings that wait for the person's trust
     _home_pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -57,7 +57,23 @@ def gather(ctx: Context, profile: Profile, names: list[str]) -> list[Check]:
             found += components.get(name).checks(ctx, profile)
         except Exception as exc:  # noqa: BLE001
             found.append(Check(f"{name}.checks", name, _broken(f"could not prepare the {name} checks ({exc})")))
+    if ctx.held:  # one warning for every setting that waits, not one per setting
+        found.append(Check("trust.settings", ctx.held[0].component, lambda: _waiting_for_trust(ctx)))
     return found
+
+
+def _waiting_for_trust(ctx: Context) -> Outcome:
+    count = len(ctx.held)
+    names = ", ".join(s.summary.split(" (", 1)[0] for s in ctx.held[:3]) + (", ..." if count > 3 else "")
+    fixes = sorted({s.fix for s in ctx.held if s.fix})
+    return Outcome(
+        "warning",
+        f"{count} setting{'s' if count != 1 else ''} of this profile that can run programs ({names}) "
+        f"{'is' if count == 1 else 'are'} not trusted yet, so bootstrap left {'it' if count == 1 else 'them'} out; "
+        f"read {'it' if count == 1 else 'them'} and allow {'it' if count == 1 else 'them'} with "
+        + " or ".join(f"`{f}`" for f in fixes),
+        " && ".join(fixes),
+    )
 
 
 def diagnose(ctx: Context, profile_name: str, profile: Profile, names: list[str], unsupported: list[str]) -> Report:

@@ -129,18 +129,25 @@ def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previo
 def plan(ctx: Context, profile: Profile, names: list[str], previous: Optional[Previous] = None) -> list[ComponentPlan]:
     plans = []
     for name in names:
+        held = [s for s in ctx.held if s.component == name]
+        if held and name in COMPONENTS and getattr(profile.components, name) is None:
+            plans.append(ComponentPlan(name, held))  # held whole: what it set up earlier stays
+            continue
         try:
-            # letting go first: an old setting is unset before the new profile's are written
-            released = release(ctx, profile, name, previous)
+            # letting go first: an old setting is unset before the new profile's are written;
+            # while some of its settings wait for trust, nothing it set up earlier is let go of
+            released = managed.Released() if held else release(ctx, profile, name, previous)
             module = components.get(name)
             steps = released.steps + module.plan(ctx, profile)
             # a component may say what it leaves for the person to do (a file of theirs to fix)
             notes = getattr(module, "notes", None)
             plans.append(
-                ComponentPlan(name, steps, notes=released.notes + ([] if notes is None else notes(ctx, profile)))
+                ComponentPlan(name, steps + held, notes=released.notes + ([] if notes is None else notes(ctx, profile)))
             )
         except (Failure, UserError, ProcError) as exc:
             plans.append(ComponentPlan(name, error=ctx.tilde(exc)))
+    for name in dict.fromkeys(s.component for s in ctx.held if s.component not in names):
+        plans.append(ComponentPlan(name, [s for s in ctx.held if s.component == name]))  # held whole
     return plans
 
 

@@ -30,6 +30,23 @@ def commands(console: Console, source: Source) -> None:
             _say(console, f"      {label}: {lines[0]}", "cyan")
             for line in lines[1:]:
                 _say(console, f"           {line}", "cyan")
+    settings(console, source)
+
+
+def settings(console: Console, source: Source) -> None:
+    """Every setting that can run a program, with its value as written, grouped by file."""
+    import json
+
+    if not source.covered:
+        return
+    count = len(source.covered)
+    _say(
+        console,
+        f"  {count} setting{'s' if count != 1 else ''} that can run programs or change where software comes from:",
+    )
+    for where, what, value in source.covered:
+        shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+        _say(console, f"  • {what}: {shown}   ({where})", "cyan")
 
 
 def fetched(console: Console, item: Fetched) -> None:
@@ -42,6 +59,9 @@ def fetched(console: Console, item: Fetched) -> None:
     if source.commands:
         _say(console, f"It has {len(source.commands)} shell command(s). They never run until you trust them:")
         commands(console, source)
+    elif source.covered:
+        _say(console, "It has settings that never apply until you trust them:")
+        settings(console, source)
 
 
 def added(
@@ -51,9 +71,12 @@ def added(
     if names and not run_follows:  # install.sh starts that run next: no instruction to do it
         _say(console, f"Set it up with: bootstrap run --profile {names[0]}")
     if has_commands and not trusted:
-        _say(console, f"Its commands run only after: bootstrap profile trust {source.name}")
+        _say(
+            console,
+            f"Its commands and settings that can run programs apply only after: bootstrap profile trust {source.name}",
+        )
     elif has_commands:
-        _say(console, "Its commands are trusted (--trust).")
+        _say(console, "Its commands and settings are trusted (--trust).")
 
 
 def update(console: Console, item: Update) -> None:
@@ -69,7 +92,12 @@ def update(console: Console, item: Update) -> None:
         _say(console, f"  {diff.profile} ({diff.path}) {diff.status}{parts}", "bold")
         _diff(console, diff.diff)
     if item.commands_changed:
-        _say(console, "Its commands changed. After this update they run only once you trust them again:", "yellow")
+        _say(
+            console,
+            "Its commands or settings that can run programs changed. After this update they apply only once "
+            "you trust them again:",
+            "yellow",
+        )
         commands(console, item.new_trust)
     elif item.needs_trust:
         _say(console, f"Its commands are not trusted yet: bootstrap profile trust {name}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from bootstrap import answers, engine, files, managed, profiles
+from bootstrap import answers, engine, files, managed, profiles, trust
 from bootstrap.errors import Failure, UserError
 from bootstrap.proc import ProcError
 
@@ -104,9 +104,12 @@ def prepare(
         if named_in is None:
             raise
         raise UserError(f"{named_in.where('profile')}: {exc}") from None
+    # one gate for every command: what can run a program waits until its file is trusted
+    loaded, held = trust.gate(ctx.paths, loaded)
     # BOOTSTRAP_SKIP: components a machine never runs (software that IT installs, say), added to --skip
     skip = ",".join(s for s in (skip, ctx.env.get("BOOTSTRAP_SKIP")) if s) or None
     selection = engine.select(loaded.model, only, skip)
+    ctx.held = [step for step in held if step.component in selection.chosen]
     needed = answers.needed_questions(loaded, selection.active) if mode == "run" else set()
     values = answers.gather(loaded, needed, given, memory, prompter if mode == "run" else None)
     placeholder = (lambda pid: f"<your answer to '{pid}'>") if mode == "plan" else None

@@ -16,6 +16,97 @@ COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfil
 SELECTABLE = (*COMPONENTS, "commands")
 SECRET_REFERENCE = re.compile(r"^(op://[^/\s]+/[^/\s]+/\S+|bw://\S+|pass://\S+|keyring://[^/\s]+/\S+)$")
 PROMPT_ID = r"^[a-z][a-z0-9_]*$"
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# a package as its manager names it: never an option (-x), a path, a URL or a VCS reference
+PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]*")
+BREW_TAP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._+@-]*")
+# variables that change how programs start or where they come from: a secret may not be one
+STARTUP_VARIABLES = frozenset(
+    {
+        "PATH",
+        "LD_PRELOAD",
+        "LD_LIBRARY_PATH",
+        "LD_AUDIT",
+        "DYLD_INSERT_LIBRARIES",
+        "DYLD_LIBRARY_PATH",
+        "DYLD_FRAMEWORK_PATH",
+        "BASH_ENV",
+        "ENV",
+        "ZDOTDIR",
+        "PROMPT_COMMAND",
+        "PS0",
+        "PS1",
+        "PS4",
+        "SHELLOPTS",
+        "BASHOPTS",
+        "IFS",
+        "CDPATH",
+        "HOME",
+        "SHELL",
+        "PYTHONSTARTUP",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONINSPECT",
+        "PYTHONUSERBASE",
+        "PYTHONBREAKPOINT",
+        "PERL5LIB",
+        "PERL5OPT",
+        "PERLLIB",
+        "RUBYOPT",
+        "RUBYLIB",
+        "NODE_OPTIONS",
+        "NODE_PATH",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_EXEC_PATH",
+        "GIT_ASKPASS",
+        "SSH_ASKPASS",
+        "GIT_EDITOR",
+        "GIT_PAGER",
+        "GIT_EXTERNAL_DIFF",
+        "GIT_PROXY_COMMAND",
+        "GIT_TEMPLATE_DIR",
+        "GIT_CONFIG",
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_SYSTEM",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_CONFIG_COUNT",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "EDITOR",
+        "VISUAL",
+        "PAGER",
+        "MANPAGER",
+        "LESSOPEN",
+        "LESSCLOSE",
+        "BROWSER",
+        "TERMINFO",
+        "SUDO_ASKPASS",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "TF_CLI_CONFIG_FILE",
+        "TF_PLUGIN_CACHE_DIR",
+    }
+)
+
+
+def one_line(value: str, what: str) -> str:
+    """A value written into one line of a file: a control character (a newline) would add lines of its own."""
+    if CONTROL.search(value):
+        raise ValueError(f"{what} holds a line break or another control character; write it on one line")
+    return value
+
+
+def package_name(value: str, tap: bool = False) -> str:
+    if PACKAGE_NAME.fullmatch(value) or (tap and BREW_TAP_NAME.fullmatch(value)):
+        return value
+    raise ValueError(
+        f"'{CONTROL.sub('?', value)}' is not a package name (letters, digits and . _ + @ -, "
+        "not an option, a path or a URL)"
+    )
 
 
 class Strict(BaseModel):
@@ -73,6 +164,11 @@ class GitUser(Strict):
     name: Optional[str] = None
     email: Optional[str] = None
 
+    @field_validator("name", "email")
+    @classmethod
+    def _one_line(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else one_line(value, "it")
+
 
 class GitHost(Strict):
     host: str = Field(description="The git host's name, e.g. github.com")
@@ -91,6 +187,23 @@ class GitHost(Strict):
     def _host_name(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
             raise ValueError(f"'{value}' should be a host name such as github.com (no https://, user or path)")
+        return value
+
+    @field_validator("key_url")
+    @classmethod
+    def _url_line(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else one_line(value, "it")
+
+    @field_validator("repos")
+    @classmethod
+    def _repositories(cls, value: list[str]) -> list[str]:
+        for repo in value:
+            # git reads a leading - as an option (--upload-pack runs a program) and X::Y as a helper
+            if repo.startswith("-") or "::" in repo or re.search(r"[\s\x00-\x1f\x7f]", repo):
+                raise ValueError(
+                    "a repository is written like git@github.com:acme/analytics.git or "
+                    "https://github.com/acme/analytics (no spaces, no leading -)"
+                )
         return value
 
     @field_validator("host_keys")
@@ -118,8 +231,18 @@ class Git(Strict):
     @classmethod
     def _keys(cls, value: dict[str, Any]) -> dict[str, Any]:
         for key in value:
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*(\..+)?\.[A-Za-z][A-Za-z0-9-]*", key):
-                raise ValueError(f"'{key}' is not a git setting name (like pull.rebase)")
+            if CONTROL.search(key) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*(\..+)?\.[A-Za-z][A-Za-z0-9-]*", key):
+                raise ValueError(f"'{CONTROL.sub('?', key)}' is not a git setting name (like pull.rebase)")
+        for key, setting in value.items():
+            if isinstance(setting, str):
+                one_line(setting, f"'{key}'")
+        return value
+
+    @field_validator("ignore")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            one_line(pattern, "an ignore pattern")
         return value
 
 
@@ -148,6 +271,20 @@ def _no_empty_values(model: BaseModel, when: Optional[str]) -> None:
             raise ValueError(f"{key} is empty, and this AWS section needs it (it is written: its `when` holds)")
 
 
+def _lines(model: BaseModel) -> None:
+    """Each value of an AWS section is one line of ~/.aws/config: a line break would add settings
+    (a credential_process, which AWS tools run) that the profile never named."""
+    for key, value in model:
+        if isinstance(value, str):
+            one_line(value, key)
+
+
+def _section_names(names: Any, what: str) -> None:
+    for name in names:
+        if CONTROL.search(name) or re.search(r"[\[\]]", name) or name != name.strip() or not name:
+            raise ValueError(f"'{CONTROL.sub('?', name)}' is not a usable {what} name (one line, no [ or ])")
+
+
 class SsoSession(Strict):
     start_url: str = Field(description="The IAM Identity Center start URL, https://....awsapps.com/start")
     region: str = Field(description="The region IAM Identity Center runs in, e.g. eu-west-1")
@@ -170,6 +307,7 @@ class SsoSession(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> SsoSession:
+        _lines(self)
         _no_empty_values(self, self.when)
         return self
 
@@ -205,6 +343,7 @@ class AwsProfile(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> AwsProfile:
+        _lines(self)
         _no_empty_values(self, self.when)
         return self
 
@@ -217,6 +356,12 @@ class Aws(Strict):
         default=None,
         description="A profile that `aws` uses without --profile: copied into [default], unless you have a [default] of your own",
     )
+
+    @field_validator("sso_sessions", "profiles")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _section_names(value, "section")  # each is the [name] line of a section of ~/.aws/config
+        return value
 
     @model_validator(mode="after")
     def _default_is_a_profile(self) -> Aws:
@@ -287,6 +432,15 @@ class Shell(Strict):
                 raise ValueError(
                     f"'{name}' cannot be set here (a variable name is letters, digits and _; PATH goes under `path`)"
                 )
+        for name, text in value.items():
+            one_line(text, name)
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _folders(cls, value: list[str]) -> list[str]:
+        for folder in value:
+            one_line(folder, "a folder")
         return value
 
     @field_validator("aliases")
@@ -295,6 +449,8 @@ class Shell(Strict):
         for name in value:
             if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@%+-]*", name):
                 raise ValueError(f"'{name}' is not a usable alias name (letters, digits and _ . @ % + -)")
+        for name, text in value.items():
+            one_line(text, name)
         return value
 
     @field_validator("completions")
@@ -317,6 +473,12 @@ class Secrets(Strict):
     @classmethod
     def _references(cls, value: dict[str, str]) -> dict[str, str]:
         for name, ref in value.items():
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise ValueError(f"'{CONTROL.sub('?', name)}' is not a variable name (letters, digits and _)")
+            if name.upper() in STARTUP_VARIABLES or name.upper().startswith(("LD_", "DYLD_", "BASH_FUNC_")):
+                raise ValueError(
+                    f"{name} changes how programs start, so a secret cannot be put in it; choose another variable name"
+                )
             if not SECRET_REFERENCE.match(ref):
                 # Never echo the value: it may be the very secret that must not be written down.
                 raise ValueError(
@@ -346,6 +508,16 @@ class Package(Strict):
         description="apt and dnf also install what it recommends (off: only the packages the plan names)",
     )
 
+    @field_validator("name", "apt", "dnf")
+    @classmethod
+    def _name(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else package_name(value)
+
+    @field_validator("brew")
+    @classmethod
+    def _brew(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else package_name(value, tap=True)
+
     @field_validator("version")
     @classmethod
     def _version(cls, value: Optional[str]) -> Optional[str]:
@@ -370,6 +542,24 @@ class Packages(Strict):
         default=None,
         description="The team's internal Python package index: Python tools come from it, and pip and uv are set up to use it",
     )
+
+    @field_validator("system", "uv_tools")
+    @classmethod
+    def _names(cls, value: list[Union[str, Package]]) -> list[Union[str, Package]]:
+        for item in value:
+            if isinstance(item, str):
+                package_name(item)
+        return value
+
+    @field_validator("index_url")
+    @classmethod
+    def _index(cls, value: Optional[str]) -> Optional[str]:
+        # it lands inside quotes in uv.toml and on a line of pip.conf
+        if value is not None and not re.fullmatch(r"https?://[^\s\"'\\\x00-\x1f\x7f]+", value):
+            raise ValueError(
+                f"'{CONTROL.sub('?', value)}' should be a web address such as https://pypi.acme.com/simple"
+            )
+        return value
 
 
 class Dotfile(Strict):
@@ -404,6 +594,13 @@ class Profile(Strict):
 
     schema_: Literal[1] = Field(default=1, alias="schema", description="Profile format version")
     name: Optional[str] = Field(default=None, description="Defaults to the file name")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: Optional[str]) -> Optional[str]:
+        # written into the first line of built-in templates (a comment of a git hook among them)
+        return None if value is None else one_line(value, "the name")
+
     description: Optional[str] = None
     extends: list[str] = Field(default_factory=list, description="Profiles merged in first, in order")
     layer: bool = Field(

@@ -306,7 +306,7 @@ class Update:
     @property
     def needs_trust(self) -> bool:
         """After moving the pin, the team's commands will not run until trusted again."""
-        return bool(self.new_trust.commands) and (self.commands_changed or not self.was_trusted)
+        return self.new_trust.asks_trust and (self.commands_changed or not self.was_trusted)
 
 
 def _sections(before: Optional[bytes], after: Optional[bytes]) -> tuple[str, ...]:

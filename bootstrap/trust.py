@@ -1,9 +1,15 @@
-"""Trust: commands from a team or a profile file run only after the user has read them and said yes.
+"""Trust: what a team or a profile file sets that can run a program waits until the user has read it and said yes.
 
-Declarative settings (git, shell, aws, ...) are checked by bootstrap itself and need no trust.
-`commands:` are arbitrary shell, so they are trusted by content: `bootstrap profile trust NAME`
-records a hash of every command of that team (or file), and any change to them, however small,
-needs trusting again. Changes to anything else leave the trust in place.
+`commands:` are arbitrary shell, and many declarative settings can run programs too (a git
+setting such as core.fsmonitor, a shell alias, a file written into the home, software to
+install): bootstrap.covered lists which. They are trusted by content: `bootstrap profile trust
+NAME` records a hash of every command and every covered setting of that team (or file), and any
+change to them, however small, needs trusting again. Changes to inert settings (an AWS region)
+leave the trust in place.
+
+Until then `gate` takes the covered settings of untrusted files out of the profile every
+command loads, and each becomes a step that waits on the person's trust; a value is judged by
+the file it was written in, so what a team profile inherits from a built-in role needs no trust.
 
 Who needs no trust: the built-in profiles (they ship with bootstrap) and the user's own
 profiles folder (the user wrote them). Everything else (a team, a profile file given by path)
@@ -20,24 +26,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import files, profiles, yamlpos
+from bootstrap import covered, files, profiles, yamlpos
 from bootstrap.errors import UserError
 from bootstrap.paths import Paths, builtin_profiles
 
 if TYPE_CHECKING:
     from bootstrap.schema import Command
+    from bootstrap.steps import Step
 
 STORE_SCHEMA = 1
 
 
 @dataclass(frozen=True)
 class Source:
-    """A team or a profile file, with the commands in it and the hash that trusting it records."""
+    """A team or a profile file, with its commands and covered settings and the hash that trusting it records."""
 
     key: str  # the team's name, or the profile file's absolute path
     kind: str  # "team" | "file"
     commands: tuple[tuple[str, dict[str, Any]], ...]  # (file it is written in, the command as written)
-    digest: str  # sha256 over every command of every file, in file order
+    digest: str  # sha256 over every command and covered setting of every file, in file order
+    # (file it is written in, how a person reads it, the value as written)
+    covered: tuple[tuple[str, str, Any], ...] = ()
+
+    @property
+    def asks_trust(self) -> bool:
+        """It holds something that waits for the person's trust."""
+        return bool(self.commands or self.covered)
 
     @property
     def fix(self) -> str:
@@ -55,34 +69,42 @@ def _digest_of(command: Mapping[str, Any]) -> str:
     return command_digest(command.get("name"), command.get("run"), command.get("unless"))
 
 
-def _parts(files_: Mapping[str, bytes]) -> tuple[list[tuple[str, dict[str, Any]]], list[Any]]:
-    """The commands in each file, and what the trust hash is computed over.
+def _parts(
+    files_: Mapping[str, bytes],
+) -> tuple[list[tuple[str, dict[str, Any]]], list[Any], list[tuple[str, str, Any]]]:
+    """The commands in each file, what the trust hash is computed over, and the covered settings.
 
     A file that does not parse is hashed as bytes: nobody can tell what commands it holds, so
     any change to it needs trusting again.
     """
     commands: list[tuple[str, dict[str, Any]]] = []
     hashed: list[Any] = []
+    settings: list[tuple[str, str, Any]] = []
     for name in sorted(files_):
         try:
             data = yamlpos.parse(files.decode(files_[name]), name).data
-        except (UserError, UnicodeDecodeError):
+        except (UserError, UnicodeError):
             hashed.append([name, "unparsed", hashlib.sha256(files_[name]).hexdigest()])
             continue
         found = data.get("commands") if isinstance(data, dict) else None
-        if not found:
-            continue
-        hashed.append([name, found])
-        if isinstance(found, list):
-            commands += [(name, item) for item in found if isinstance(item, dict)]
-    return commands, hashed
+        if found:
+            hashed.append([name, found])
+            if isinstance(found, list):
+                commands += [(name, item) for item in found if isinstance(item, dict)]
+        held = [(item, covered.value_at(data, item.loc)) for item in covered.items(data)]
+        if held:  # a file without covered settings hashes as before, so its trust stays
+            hashed.append([name, "covered", [[list(item.loc), value] for item, value in held]])
+            settings += [(name, item.what, value) for item, value in held]
+    return commands, hashed, settings
 
 
 def source_of(key: str, kind: str, files_: Mapping[str, bytes]) -> Source:
     """A source from its files' contents (from disk, or from a commit not checked out yet)."""
-    commands, hashed = _parts(files_)
-    digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str).encode("utf-8")).hexdigest()
-    return Source(key, kind, tuple(commands), digest)
+    commands, hashed, settings = _parts(files_)
+    # surrogateescape: a file that is not UTF-8 still hashes (as its bytes), it does not crash
+    text = json.dumps(hashed, sort_keys=True, default=str)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return Source(key, kind, tuple(commands), digest, tuple(settings))
 
 
 def team_contents(team_dir: Path) -> dict[str, bytes]:
@@ -203,3 +225,49 @@ def judge(paths: Paths, commands: list[Command]) -> list[Verdict]:
         trusted = digest in own or any(is_trusted(paths, s) for s in found)
         verdicts.append(Verdict(command, digest, trusted, found[0].fix if found else None))
     return verdicts
+
+
+# --- the gate for settings ------------------------------------------------------------------
+
+
+def source_at(paths: Paths, origin: str) -> Optional[Source]:
+    """The source a value written at origin ("file:line", as profiles shows it) belongs to;
+    None for the user's own (a built-in profile, or one in the user's profiles folder)."""
+    shown = origin.rsplit(":", 1)[0] if origin.rsplit(":", 1)[-1].isdigit() else origin
+    if shown.startswith("<built-in>/"):
+        return None
+    path = (paths.home / shown[2:] if shown.startswith("~/") else Path(shown)).resolve()
+    for own in (builtin_profiles(), paths.user_profiles):
+        if path.is_relative_to(own.resolve()):
+            return None
+    if path.is_relative_to(paths.teams.resolve()):
+        return team_source(paths, path.relative_to(paths.teams.resolve()).parts[0])
+    return file_source(path)
+
+
+def gate(paths: Paths, loaded: profiles.Loaded) -> tuple[profiles.Loaded, list[Step]]:
+    """The profile without the covered settings that no trusted file holds, and a step waiting
+    on the person's trust for each of them (plan lists them, run leaves them for later)."""
+    from dataclasses import replace
+
+    from bootstrap.schema import Profile
+    from bootstrap.steps import Step
+
+    sources: dict[str, Optional[Source]] = {}
+    held: list[covered.Item] = []
+    waiting: list[Step] = []
+    for item in covered.items(loaded.data):
+        origin = loaded.where(item.loc)
+        shown = origin.rsplit(":", 1)[0]
+        if shown not in sources:
+            sources[shown] = source_at(paths, origin)
+        source = sources[shown]
+        if source is None or is_trusted(paths, source):
+            continue
+        held.append(item)
+        summary = f"{item.what} (not trusted yet, so not applied)"
+        waiting.append(Step(item.component, summary, waits_on="trust", fix=source.fix))
+    if not held:
+        return loaded, []
+    data = covered.without(loaded.data, held)
+    return replace(loaded, data=data, model=Profile.model_validate(data)), waiting

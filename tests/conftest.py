@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
@@ -104,6 +105,7 @@ def bootstrap(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process, as a user would run it (no TTY)."""
+    trust_profile_file(args, {**os.environ, **(env or {})}, cwd)
     return subprocess.run(
         [sys.executable, "-m", "bootstrap", *args],
         input=input,
@@ -115,6 +117,44 @@ def bootstrap(
         timeout=timeout,
         check=False,
     )
+
+
+# Tests of a component give it a profile by path: trusting that file, as its author would with
+# `bootstrap profile trust FILE`, keeps those tests about their component. A file with
+# `commands:` is never trusted for them, and tests of trust itself opt out with the marker.
+_auto_trust = True
+
+
+@pytest.fixture(autouse=True)
+def _trust_marker(request: pytest.FixtureRequest) -> Iterator[None]:
+    global _auto_trust
+    _auto_trust = request.node.get_closest_marker("untrusted_profiles") is None
+    yield
+    _auto_trust = True
+
+
+def trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optional[Path]) -> None:
+    from unittest import mock
+
+    from bootstrap import profiles, trust
+    from bootstrap.paths import user_paths
+
+    if not _auto_trust or "--profile" not in args or args.index("--profile") + 1 >= len(args) or "HOME" not in env:
+        return
+    ref = args[args.index("--profile") + 1]
+    path = Path(env["HOME"]) / ref[2:] if ref.startswith("~/") else (cwd or Path.cwd()) / ref
+    if not profiles.looks_like_path(ref) or not path.is_file():
+        return
+    source = trust.file_source(path)
+    if source.covered and not source.commands:
+        with mock.patch.dict(os.environ, env):
+            paths = user_paths(Path(env["HOME"]))
+            try:
+                profiles.load(str(path.resolve()), paths)
+            except Exception:  # noqa: BLE001 - a profile that does not load is never trusted: it is bad input
+                return
+            if not trust.is_trusted(paths, source):
+                trust.record(paths, source)
 
 
 _skipped: list[str] = []

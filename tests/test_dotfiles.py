@@ -46,6 +46,7 @@ def test_an_undefined_variable_names_the_template_and_line(home: Path, tmp_path:
     template.parent.mkdir()
     template.write_text("# tool\nuser = {{ answers.name }}\nmail = {{ answers.emial }}\n")
     profile = team_profile(tmp_path, [{"template": "~/team/tool.conf", "target": "~/.tool.conf"}])
+    assert bootstrap("profile", "trust", str(profile), "--yes").returncode == 0  # its author trusts it
     before = snapshot(home)
     result = bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(answers(tmp_path)))
     assert result.returncode == 1

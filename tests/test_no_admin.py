@@ -65,6 +65,8 @@ def test_without_admin_rights_the_tools_install_and_the_rest_waits_for_it(laptop
         profile.write_text(PROFILE)
         profile.chmod(0o644)
         env = offline(account, python)
+        trusted = account.run([str(python), "-m", "bootstrap", "profile", "trust", str(profile), "--yes"], env)
+        assert trusted.returncode == 0, trusted.stdout + trusted.stderr  # its packages wait for trust until then
         said = account.run(["sudo", "-n", "-v"])
         assert said.returncode == 1 and "may not run sudo" in said.stderr, said.stderr  # the real refusal
 
@@ -119,6 +121,8 @@ def test_with_a_sudo_that_works_everything_installs_as_before(laptop: tuple[Path
         profile.write_text(PROFILE)
         profile.chmod(0o644)
         env = offline(account, python)
+        trusted = account.run([str(python), "-m", "bootstrap", "profile", "trust", str(profile), "--yes"], env)
+        assert trusted.returncode == 0, trusted.stdout + trusted.stderr  # its packages wait for trust until then
         plan = account.run([str(python), "-m", "bootstrap", "plan", "--profile", str(profile)], env)
         assert plan.returncode == 0, plan.stdout + plan.stderr
         assert "waits on" not in plan.stdout, plan.stdout
@@ -132,6 +136,7 @@ def test_with_a_sudo_that_works_everything_installs_as_before(laptop: tuple[Path
         tools = base / "tools.yaml"
         tools.write_text('schema: 1\ncomponents:\n  packages:\n    uv_tools: [{name: nbstripout, version: "0.8.1"}]\n')
         tools.chmod(0o644)
+        account.run([str(python), "-m", "bootstrap", "profile", "trust", str(tools), "--yes"], env)
         run = account.run([str(python), "-m", "bootstrap", "run", "--yes", "--profile", str(tools)], env, timeout=900)
         assert run.returncode == 0, run.stdout + run.stderr
         assert (account.home / ".local" / "bin" / "nbstripout").is_file()

@@ -26,7 +26,7 @@ extends: [common]
 components:
   git:
     config:
-      acme.team: {team}
+      init.defaultBranch: {team}
 commands:
   - name: Leave a mark
     run: echo {mark} >> "$HOME/canary"
@@ -39,7 +39,7 @@ extends: [data-engineer]
 components:
   git:
     config:
-      acme.common: "yes"
+      merge.conflictStyle: zdiff3
 """
 
 
@@ -97,7 +97,7 @@ def test_added_team_is_pinned_and_nothing_of_it_runs_before_trust(repo: TeamRepo
     assert "bootstrap profile trust acme" in first.stdout + first.stderr
     assert canary(home) == []
     # the declarative parts were applied all the same, extends resolved inside the team
-    assert git_value(home, "acme.team") == "data" and git_value(home, "acme.common") == "yes"
+    assert git_value(home, "init.defaultBranch") == "data" and git_value(home, "merge.conflictStyle") == "zdiff3"
     assert bootstrap("plan", "--profile", "acme/eng", "--answers", str(answers)).returncode == 0
     assert canary(home) == []
 
@@ -122,7 +122,7 @@ def test_update_shows_a_readable_diff_and_moves_the_pin_only_when_told(
     asked = bootstrap("profile", "update", "acme")  # no terminal, no --yes: nobody agreed
     assert asked.returncode == 1 and "--yes" in asked.stderr
     assert "acme/eng (profiles/eng.yaml) changed: components.git" in asked.stdout
-    assert "-      acme.team: data" in asked.stdout and "+      acme.team: platform" in asked.stdout
+    assert "-      init.defaultBranch: data" in asked.stdout and "+      init.defaultBranch: platform" in asked.stdout
     assert "diff --git" not in asked.stdout
     assert pin(home) == old
 
@@ -132,7 +132,7 @@ def test_update_shows_a_readable_diff_and_moves_the_pin_only_when_told(
     assert pin(home) == new
     # only declarative parts changed: applied, and the trusted command is still trusted (and done)
     assert run(answers).returncode == 0
-    assert git_value(home, "acme.team") == "platform"
+    assert git_value(home, "init.defaultBranch") == "platform"
     assert canary(home) == ["one"]
     assert "up to date" in bootstrap("profile", "update", "acme", "--yes").stdout
 
@@ -151,7 +151,7 @@ def test_a_changed_command_needs_trust_again_and_yes_never_trusts(repo: TeamRepo
     assert "Waiting on your trust in the team's settings:" in blocked.stdout
     assert "bootstrap profile trust acme" in blocked.stdout
     assert canary(home) == ["one"]
-    assert git_value(home, "acme.team") == "data2"  # the declarative change still applied
+    assert git_value(home, "init.defaultBranch") == "data2"  # the declarative change still applied
     doctor = json.loads(bootstrap("doctor", "--json", "--profile", "acme/eng").stdout)
     check = next(c for c in doctor["checks"] if c["id"] == "commands.trust")
     assert check["status"] == "warning" and check["fix"] == "bootstrap profile trust acme"
@@ -273,20 +273,20 @@ def test_git_daemon_and_http_transports(repo: TeamRepo, tmp_path: Path, home: Pa
 def test_single_profile_file_url(tmp_path: Path, home: Path, answers: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    (site / "eng.yaml").write_text("schema: 1\nextends: [base]\ncomponents:\n  git:\n    config: {acme.file: one}\n")
+    (site / "eng.yaml").write_text("schema: 1\nextends: [base]\ncomponents:\n  git:\n    config: {init.defaultBranch: one}\n")
     with http_server(site) as base:
         added = bootstrap("profile", "add", f"{base}/eng.yaml", "--name", "acme")
         assert added.returncode == 0, added.stderr
         assert run(answers).returncode == 0
-        assert git_value(home, "acme.file") == "one"
+        assert git_value(home, "init.defaultBranch") == "one"
         (site / "eng.yaml").write_text(
-            "schema: 1\nextends: [base]\ncomponents:\n  git:\n    config: {acme.file: two}\n"
+            "schema: 1\nextends: [base]\ncomponents:\n  git:\n    config: {init.defaultBranch: two}\n"
         )
         shown = bootstrap("profile", "update", "acme")
-        assert shown.returncode == 1 and "+    config: {acme.file: two}" in shown.stdout
+        assert shown.returncode == 1 and "+    config: {init.defaultBranch: two}" in shown.stdout
         assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
     assert run(answers).returncode == 0
-    assert git_value(home, "acme.file") == "two"
+    assert git_value(home, "init.defaultBranch") == "two"
 
 
 def test_local_repository_and_ref_pins(repo: TeamRepo, home: Path) -> None:
@@ -408,7 +408,7 @@ def test_a_team_profile_of_a_team_never_added_points_at_profile_add(home: Path) 
 
 def test_profile_update_ends_with_the_next_command(repo: TeamRepo, home: Path, answers: Path) -> None:
     assert bootstrap("profile", "add", repo.url, "--yes", "--trust").returncode == 0
-    repo.commit({"profiles/common.yaml": COMMON.replace('"yes"', '"still"')})  # no command changed
+    repo.commit({"profiles/common.yaml": COMMON.replace("zdiff3", "diff3")})  # no command changed
     moved = bootstrap("profile", "update", "acme", "--yes")
     assert moved.returncode == 0, moved.stderr
     assert moved.stdout.rstrip().splitlines()[-1] == "Next: bootstrap run"
@@ -499,7 +499,7 @@ def test_on_a_terminal_update_and_trust_ask_first(repo: TeamRepo, home: Path) ->
     new = repo.commit({"profiles/eng.yaml": ENG.format(team="data", mark="tty")})
 
     child = _terminal("profile", "update", "acme")
-    child.expect("acme.team")
+    child.expect("init.defaultBranch")
     child.expect("Use this version of team 'acme'")
     child.send("n")
     child.expect(pexpect.EOF)

@@ -25,7 +25,7 @@ extends: [analyst]
 components:
   git:
     config:
-      acme.onboarded: "true"
+      init.defaultBranch: onboarded
 commands:
   - name: Leave a mark
     run: echo ran >> "$HOME/canary"
@@ -87,9 +87,9 @@ def test_team_readme_command_installs_and_runs_nothing_untrusted(tmp_path: Path,
     assert "bootstrap profile trust acme" in said
     assert not (home / "canary").exists()
     config = subprocess.run(
-        ["git", "config", "--file", str(home / ".gitconfig"), "acme.onboarded"], capture_output=True, text=True
+        ["git", "config", "--file", str(home / ".gitconfig"), "init.defaultBranch"], capture_output=True, text=True
     )
-    assert config.stdout.strip() == "true"
+    assert config.stdout.strip() == "onboarded"
 
     installed = str(home / ".local" / "bin" / "bootstrap")
     assert subprocess.run([installed, "profile", "trust", "acme"], env=env, cwd=cwd, check=False).returncode == 0

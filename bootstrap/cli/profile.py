@@ -138,10 +138,10 @@ def profile_add(
         fetched.discard()
         raise
     team_source = trust.team_source(ctx.paths, added.name)
-    if trust_now and team_source.commands:
+    if trust_now and team_source.asks_trust:
         trust.record(ctx.paths, team_source, added.pin)
     names = [i.name for i in profiles.available(ctx.paths) if i.kind == "team" and i.name.startswith(f"{added.name}/")]
-    render_teams.added(ctx.console, added, names, trust_now, bool(team_source.commands), run_follows)
+    render_teams.added(ctx.console, added, names, trust_now, team_source.asks_trust, run_follows)
 
 
 @app.command("update")
@@ -177,10 +177,10 @@ def profile_update(
             continue
         moved = sources.apply_update(ctx, found)
         current = trust.team_source(ctx.paths, name)
-        if trust_now and current.commands:
+        if trust_now and current.asks_trust:
             trust.record(ctx.paths, current, moved.pin)
         ctx.console.print(f"Team '{name}' now uses {moved.pin[:12]}.", style="green", markup=False)
-        moved_teams.append((name, bool(current.commands) and not trust.is_trusted(ctx.paths, current)))
+        moved_teams.append((name, current.asks_trust and not trust.is_trusted(ctx.paths, current)))
     if moved_teams:
         render_teams.next_after_update(ctx, moved_teams)
     if declined:
@@ -220,18 +220,25 @@ def profile_trust(
 
     ctx = context()
     source = trust.find(ctx.paths, name)
-    if not source.commands:
-        ctx.console.print(f"{name} has no commands; there is nothing to trust.", markup=False)
+    if not source.asks_trust:
+        ctx.console.print(
+            f"{name} has no commands and no settings that can run programs; there is nothing to trust.", markup=False
+        )
         return
-    ctx.console.print(f"{name} runs these commands on your computer, as you:", markup=False)
+    if source.commands:
+        ctx.console.print(f"{name} runs these commands on your computer, as you:", markup=False)
+    else:
+        ctx.console.print(f"{name} sets these on your computer, and they can run programs as you:", markup=False)
     render_teams.commands(ctx.console, source)
-    if not _confirm(ctx, "Allow exactly these commands to run?", yes):
-        ctx.console.print("Not trusted; they will not run.", markup=False)
+    question = "Allow exactly these to run and apply?" if source.covered else "Allow exactly these commands to run?"
+    if not _confirm(ctx, question, yes):
+        ctx.console.print("Not trusted; they will not run or apply.", markup=False)
         return
     pinned = sources.read_all(ctx.paths).get(source.key)
     trust.record(ctx.paths, source, pinned.pin if pinned else None)
     ctx.console.print(
-        f"Trusted {len(source.commands)} command(s) of {name}. They run with `bootstrap run` (or --only commands).",
+        f"Trusted {len(source.commands)} command(s) and {len(source.covered)} setting(s) of {name}. "
+        "They run and apply with `bootstrap run`.",
         style="green",
         markup=False,
     )

@@ -8,7 +8,7 @@ from typing import Optional
 
 from bootstrap import runs
 from bootstrap.context import from_environment
-from tests.conftest import snapshot
+from tests.conftest import snapshot, trust_profile_file
 
 
 def home_with(tmp_path: Path, gitconfig: Optional[bytes], ignore: Optional[bytes]) -> tuple[Path, Path]:
@@ -28,6 +28,7 @@ def home_with(tmp_path: Path, gitconfig: Optional[bytes], ignore: Optional[bytes
 
 def converge(profile: str, answers: Optional[Path] = None, only: Optional[str] = None) -> runs.RunResult:
     """`bootstrap run --yes` for the HOME in the environment."""
+    trust_profile_file(("--profile", profile), dict(os.environ), None)
     ctx = from_environment(interactive=False)
     prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only)
     return runs.run(ctx, prepared, ["run"], confirm=lambda plans: True, on_step=lambda step, state: None)
