@@ -77,7 +77,7 @@ def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[Compone
                 continue
             console.print(f"    • {step.summary}{_tags(step)}", markup=False)
             for argv in step.commands:
-                console.print(f"      $ {shlex.join(argv)}", style="cyan", markup=False)
+                console.print(f"      $ {ctx.tilde(shlex.join(argv))}", style="cyan", markup=False)
             if step.later:
                 console.print(f"      (at run time: {step.later})", style="dim", markup=False)
             if diffs:

@@ -178,7 +178,7 @@ def test_a_remembered_profile_that_is_gone_names_the_remembered_file(lived_in: P
     errors = assert_rejected(bootstrap("plan"))
     shown = "~/" + str(remembered.relative_to(lived_in))
     assert f"{shown}:2:" in errors[0]
-    assert "there is no profile named 'acme/gone'" in errors[0]
+    assert "there is no team named 'acme' on this computer" in errors[0]
     assert snapshot(lived_in) == before
 
 
