@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bootstrap import awsconfig
-from bootstrap.schema import Aws, AwsProfile, SsoSession
+from bootstrap.components.aws import config as awsconfig
+from bootstrap.profiles.schema import Aws, AwsProfile, SsoSession
 from tests.support.aws import aws_v2, run_aws
 
 SPEC = Aws(

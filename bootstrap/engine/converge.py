@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import components, files, managed
-from bootstrap.errors import Deferred, Failure, UserError, did_you_mean
-from bootstrap.proc import ProcError
-from bootstrap.schema import COMPONENTS, SELECTABLE
-from bootstrap.steps import Applier, Step
+from bootstrap import components
+from bootstrap.profiles.schema import COMPONENTS, SELECTABLE
+from bootstrap.system import files, managed
+from bootstrap.system.errors import Deferred, Failure, UserError, did_you_mean
+from bootstrap.system.proc import ProcError
+from bootstrap.system.steps import Applier, Step
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
+    from bootstrap.system.context import Context
 
 
 def parse_names(text: Optional[str], flag: str) -> list[str]:
@@ -106,8 +107,8 @@ def with_releases(selection: Selection, previous: Optional[Previous]) -> list[st
 
 def owned(ctx: Context, profile: Profile, name: str) -> list[managed.Owned]:
     """What this profile has the component keep (nothing for components that own nothing)."""
-    find = getattr(components.get(name), "owned", None)
-    return [] if find is None else list(find(ctx, profile))
+    module = components.get(name)
+    return list(module.owned(ctx, profile)) if isinstance(module, components.Owns) else []
 
 
 def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previous]) -> managed.Released:
@@ -118,9 +119,9 @@ def release(ctx: Context, profile: Profile, name: str, previous: Optional[Previo
     why = previous.why(name)
     out = managed.release_files(ctx, name, [o for o in going if o.kind in ("file", "block")], why)
     rest = [o for o in going if o.kind not in ("file", "block")]
-    own = getattr(components.get(name), "release", None)
-    if rest and own is not None:
-        more: managed.Released = own(ctx, rest, why)
+    module = components.get(name)
+    if rest and isinstance(module, components.Releases):
+        more: managed.Released = module.release(ctx, rest, why)
         out.steps += more.steps
         out.notes += more.notes
     return out

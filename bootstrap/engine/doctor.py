@@ -6,12 +6,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from bootstrap import components, parallel
-from bootstrap.findings import Check, Finding, Outcome, Status, worst
+from bootstrap import components
+from bootstrap.system import parallel
+from bootstrap.system.findings import Check, Finding, Outcome, Status, worst
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
+    from bootstrap.system.context import Context
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,16 @@ import re
 import shlex
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import files
-from bootstrap.errors import WAITS_ON
+from bootstrap.system import files
+from bootstrap.system.errors import WAITS_ON
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bootstrap.context import Context
-    from bootstrap.engine import ComponentPlan, RunOutcome, Waiting
-    from bootstrap.runs import Prepared, RunResult, UndoResult
-    from bootstrap.steps import FileChange, Step
+    from bootstrap.engine.converge import ComponentPlan, RunOutcome, Waiting
+    from bootstrap.engine.runs import Prepared, RunResult, UndoResult
+    from bootstrap.system.context import Context
+    from bootstrap.system.steps import FileChange, Step
 
 
 def _diff(console: Console, text: str) -> None:
@@ -262,7 +262,7 @@ def step_progress(console: Console, step: Step, state: str) -> None:
 
 
 def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
-    from bootstrap.shellpath import typed  # the closing lines work when typed into this terminal
+    from bootstrap.components.shell.path import typed  # the closing lines work when typed into this terminal
 
     outcome: Optional[RunOutcome] = result.outcome
     if result.declined:

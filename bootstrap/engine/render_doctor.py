@@ -19,9 +19,9 @@ from bootstrap import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bootstrap.context import Context
-    from bootstrap.doctor import Report
-    from bootstrap.findings import Finding
+    from bootstrap.engine.doctor import Report
+    from bootstrap.system.context import Context
+    from bootstrap.system.findings import Finding
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)*")
 MARK = {"ok": "✓", "info": "i", "warning": "!", "error": "✗", "skipped": "-"}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bootstrap.render import _diff
+from bootstrap.engine.render import _diff
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bootstrap.context import Context
-    from bootstrap.sources import Fetched, TeamSource, Update
-    from bootstrap.trust import Source
+    from bootstrap.profiles.sources import Fetched, TeamSource, Update
+    from bootstrap.profiles.trust import Source
+    from bootstrap.system.context import Context
 
 
 def _say(console: Console, text: str, style: str = "") -> None:
@@ -77,7 +77,7 @@ def update(console: Console, item: Update) -> None:
 
 def next_after_update(ctx: Context, moved: list[tuple[str, bool]]) -> None:
     """The command to run next, once teams moved: trust what changed, then run."""
-    from bootstrap.shellpath import typed
+    from bootstrap.components.shell.path import typed
 
     trusts = [typed(ctx, "profile", "trust", name) for name, untrusted in moved if untrusted]
     run = typed(ctx, "run")

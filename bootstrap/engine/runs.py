@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from bootstrap import answers, engine, files, managed, profiles
-from bootstrap.errors import Failure, UserError
-from bootstrap.proc import ProcError
+from bootstrap.engine import converge as engine
+from bootstrap.profiles import answers
+from bootstrap.profiles import load as profiles
+from bootstrap.system import files, managed
+from bootstrap.system.errors import Failure, UserError
+from bootstrap.system.proc import ProcError
 
 if TYPE_CHECKING:
-    from bootstrap.answers import Answers, Prompter
-    from bootstrap.context import Context
-    from bootstrap.schema import Profile
-    from bootstrap.steps import Step
+    from bootstrap.profiles.answers import Answers, Prompter
+    from bootstrap.profiles.schema import Profile
+    from bootstrap.system.context import Context
+    from bootstrap.system.steps import Step
 
 
 def root_warning(ctx: Context) -> Optional[str]:
@@ -233,9 +236,13 @@ def undo(
 
 def ensure_path(ctx: Context, argv: list[str]) -> Optional[Step]:
     """install.sh's last step: ~/.local/bin on the login PATH, journaled like any run."""
-    from bootstrap import shellpath
+    from bootstrap.components.shell import component as shell
+    from bootstrap.components.shell import path as shellpath
 
-    done = apply_steps(ctx, "install", argv, lambda: list(shellpath.steps(ctx)))
+    def steps() -> list[Optional[Step]]:
+        return [] if shellpath.on_login_path(ctx, ctx.paths.user_bin) else list(shell.path_steps(ctx))
+
+    done = apply_steps(ctx, "install", argv, steps)
     return done[0] if done else None
 
 
@@ -257,7 +264,7 @@ def apply_steps(
     import contextlib
     import time
 
-    from bootstrap.steps import Applier
+    from bootstrap.system.steps import Applier
 
     deadline = time.monotonic() + wait
     with contextlib.ExitStack() as stack:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
-from bootstrap import conditions, files, yamlpos
-from bootstrap.errors import UserError, did_you_mean
-from bootstrap.paths import Paths
+from bootstrap.profiles import conditions, yamlpos
+from bootstrap.system import files
+from bootstrap.system.errors import UserError, did_you_mean
+from bootstrap.system.paths import Paths
 
 if TYPE_CHECKING:
-    from bootstrap.profiles import Loaded, ProfileInfo
-    from bootstrap.schema import Prompt
+    from bootstrap.profiles.load import Loaded, ProfileInfo
+    from bootstrap.profiles.schema import Prompt
 
 
 @dataclass(frozen=True)

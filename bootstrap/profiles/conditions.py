@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
-    from bootstrap.schema import Profile, Prompt
+    from bootstrap.profiles.schema import Profile, Prompt
 
 FALSE = {"", "false", "no", "off", "0"}
 # an answer not given yet: still as written (doctor), or the placeholder plan shows (runs.prepare)

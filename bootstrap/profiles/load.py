@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from bootstrap import conditions, yamlpos
-from bootstrap.errors import UserError, did_you_mean
-from bootstrap.paths import Paths, builtin_profiles
-from bootstrap.yamlpos import Loc
+from bootstrap.profiles import conditions, yamlpos
+from bootstrap.profiles.yamlpos import Loc
+from bootstrap.system.errors import UserError, did_you_mean
+from bootstrap.system.paths import Paths, builtin_profiles
 
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
 
 Origins = dict[Loc, str]  # where each key or list item was written: "file:line"
 ANSWER = conditions.ANSWER
@@ -183,7 +183,7 @@ def _model_at(loc: Loc) -> Optional[type[BaseModel]]:
     """The model that validates the mapping at loc, to list its allowed keys."""
     from pydantic import BaseModel
 
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
 
     current: Any = Profile
     for key in loc:
@@ -393,7 +393,7 @@ class Loaded:
 def _validate_file(located: yamlpos.Located) -> None:
     from pydantic import ValidationError
 
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
 
     if located.data is None:
         raise UserError(f"{located.source}:1: the file is empty; a profile starts with `schema: 1`")
@@ -448,7 +448,7 @@ def load(ref: str, paths: Paths, *, local_team: Optional[Path] = None) -> Loaded
     data, origins, chain = _load_chain(path, paths, (), local_team)
     from pydantic import ValidationError
 
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
 
     data.pop("extends", None)
     data.setdefault("name", path.stem)
@@ -597,7 +597,7 @@ def render(loaded: Loaded, answers: dict[str, Any], placeholder: Optional[Callab
     """
     from pydantic import ValidationError
 
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
 
     def one(match: re.Match[str]) -> str:
         pid = match.group(1)

@@ -6,11 +6,11 @@ import shutil
 import textwrap
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap.errors import Cancelled
+from bootstrap.system.errors import Cancelled
 
 if TYPE_CHECKING:
-    from bootstrap.profiles import ProfileInfo
-    from bootstrap.schema import Prompt
+    from bootstrap.profiles.load import ProfileInfo
+    from bootstrap.profiles.schema import Prompt
 
 
 def _wrapped(text: str, width: int) -> str:
@@ -78,7 +78,7 @@ class TerminalPrompter:
     def ask(self, prompt: Prompt, default: Any) -> Any:
         import questionary
 
-        from bootstrap.answers import problem
+        from bootstrap.profiles.answers import problem
 
         def validate(text: str) -> Any:
             return problem(prompt, text, echo=False) or True
@@ -94,7 +94,7 @@ class TerminalPrompter:
     def choose_profile(self, options: list[ProfileInfo], default: Optional[str]) -> str:
         import questionary
 
-        from bootstrap.profiles import describe
+        from bootstrap.profiles.load import describe
 
         # One line per role, and the highlighted role's description below the list, wrapped to
         # the terminal (the menu never wraps its own lines: a long title would be cut).

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from bootstrap import files
-from bootstrap.errors import UserError
+from bootstrap.system import files
+from bootstrap.system.errors import UserError
 
 PLACEHOLDER_REPO = "https://git.example.com/{team}/{folder}.git"
 PLACEHOLDER_PACKAGE = "https://git.example.com/tools/bootstrap.git"

@@ -131,7 +131,7 @@ WHEN_DESCRIPTION = 'Write it only when this is true, e.g. "{{ answers.aws_start_
 def _filled(value: str, rule: re.Pattern[str]) -> bool:
     """The value fits the rule, is an answer not given yet (checked once it is), or is empty
     (an optional answer left empty: _no_empty_values decides whether that is allowed)."""
-    from bootstrap.conditions import unanswered
+    from bootstrap.profiles.conditions import unanswered
 
     return bool(rule.match(value)) or unanswered(value) or value == ""
 
@@ -139,7 +139,7 @@ def _filled(value: str, rule: re.Pattern[str]) -> bool:
 def _no_empty_values(model: BaseModel, when: Optional[str]) -> None:
     """An empty value (an optional question left empty) is fine only in a section left out by
     its `when`; a section that is written needs every value it names."""
-    from bootstrap.conditions import FALSE, unanswered
+    from bootstrap.profiles.conditions import FALSE, unanswered
 
     if when is not None and (unanswered(when) or when.strip().lower() in FALSE):
         return
@@ -349,7 +349,7 @@ class Package(Strict):
     @field_validator("version")
     @classmethod
     def _version(cls, value: Optional[str]) -> Optional[str]:
-        from bootstrap import versions
+        from bootstrap.system import versions
 
         if value is not None and not versions.valid(value):
             raise ValueError(f'\'{value}\' is not a version; write "0.8.1" to pin one, or ">=1.6" for a minimum')

@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import files, profiles, trust
-from bootstrap.errors import Failure, UserError, did_you_mean
-from bootstrap.proc import Result
+from bootstrap.profiles import load as profiles
+from bootstrap.profiles import trust
+from bootstrap.system import files
+from bootstrap.system.errors import Failure, UserError, did_you_mean
+from bootstrap.system.proc import Result
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.paths import Paths
+    from bootstrap.system.context import Context
+    from bootstrap.system.paths import Paths
 
 TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 GIT_URL = re.compile(r"^(https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")

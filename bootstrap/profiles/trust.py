@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import files, profiles, yamlpos
-from bootstrap.errors import UserError
-from bootstrap.paths import Paths, builtin_profiles
+from bootstrap.profiles import load as profiles
+from bootstrap.profiles import yamlpos
+from bootstrap.system import files
+from bootstrap.system.errors import UserError
+from bootstrap.system.paths import Paths, builtin_profiles
 
 if TYPE_CHECKING:
-    from bootstrap.schema import Command
+    from bootstrap.profiles.schema import Command
 
 STORE_SCHEMA = 1
 
@@ -108,7 +110,7 @@ def find(paths: Paths, name: str) -> Source:
     if candidate.is_file():
         return file_source(candidate)
     teams = sorted(p.name for p in paths.teams.iterdir() if p.is_dir()) if paths.teams.is_dir() else []
-    from bootstrap.errors import did_you_mean
+    from bootstrap.system.errors import did_you_mean
 
     hint = did_you_mean(name, teams)
     known = f"added teams: {', '.join(teams)}" if teams else "no team is added yet (`bootstrap profile add URL`)"

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import profiles
-from bootstrap.errors import UserError
+from bootstrap.profiles import load as profiles
+from bootstrap.system.errors import UserError
 
 if TYPE_CHECKING:
-    from bootstrap.paths import Paths
+    from bootstrap.system.paths import Paths
 
 # component -> "module:function", imported only when a profile is validated.
 LINTERS: dict[str, str] = {
-    "terraform": "bootstrap.components.terraform:lint",
-    "aws": "bootstrap.components.aws:lint",
+    "terraform": "bootstrap.components.terraform.component:lint",
+    "aws": "bootstrap.components.aws.component:lint",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any, Union
 
 import yaml
 
-from bootstrap.errors import UserError
+from bootstrap.system.errors import UserError
 
 Key = Union[str, int]
 Loc = tuple[Key, ...]

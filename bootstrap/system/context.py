@@ -10,15 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from bootstrap.paths import Paths, user_paths
-from bootstrap.proc import Runner
+from bootstrap.system.paths import Paths, user_paths
+from bootstrap.system.proc import Runner
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bootstrap.prompts import TerminalPrompter
+    from bootstrap.profiles.prompts import TerminalPrompter
 
 _ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 
@@ -103,6 +103,9 @@ class Context:
     offline: bool = False
     prompter: Optional[TerminalPrompter] = None  # set by `run` when it may ask; None: never ask
     answers: dict[str, Any] = field(default_factory=dict)  # the profile's answers, for dotfile templates
+    # The CLI's click command, handed down by the CLI (which every other layer sits below): the
+    # shell component writes bootstrap's own completion scripts from it. None: no CLI here.
+    commands: Optional[Callable[[], Any]] = None
     _home_pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from bootstrap.errors import Failure, UserError
+from bootstrap.system.errors import Failure, UserError
 
 DEFAULT_MODE = 0o644
 JOURNAL = "journal.json"

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import files
-from bootstrap.steps import FileChange, Step
+from bootstrap.system import files
+from bootstrap.system.steps import FileChange, Step
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
+    from bootstrap.system.context import Context
 
 SCHEMA = 1
 

@@ -15,8 +15,8 @@ import time
 from collections.abc import Sequence
 from typing import Callable, Generic, TypeVar, Union
 
-from bootstrap import proc
-from bootstrap.errors import Stopped
+from bootstrap.system import proc
+from bootstrap.system.errors import Stopped
 
 T = TypeVar("T")
 R = TypeVar("R")

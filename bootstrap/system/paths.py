@@ -137,7 +137,7 @@ def user_paths(home: Path) -> Paths:
 def _shipped(name: str) -> Path:
     # A wheel carries profiles/ and dotfiles/ inside the package; a source checkout has them
     # beside it. Both layouts are real: `pip install .` and `pip install -e .`.
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # this file is in bootstrap/system/
     inside = package / "_data" / name
     return inside if inside.is_dir() else package.parent / name
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Union
 
-from bootstrap.errors import Stopped
+from bootstrap.system.errors import Stopped
 
 NOT_FOUND = 127
 TIMED_OUT = 124

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Callable, Optional
 
-from bootstrap.errors import Failure, UserError
+from bootstrap.system.errors import Failure, UserError
 
 OFFICIAL = "https://releases.hashicorp.com"
 GITHUB = "https://github.com"

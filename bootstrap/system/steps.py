@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap.errors import Deferred
+from bootstrap.system.errors import Deferred
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.files import Writer
+    from bootstrap.system.context import Context
+    from bootstrap.system.files import Writer
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from bootstrap.context import Platform
-from bootstrap.proc import Runner, reason
+from bootstrap.system.context import Platform
+from bootstrap.system.proc import Runner, reason
 
 Argv = tuple[str, ...]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from bootstrap.errors import Failure, UserError
+from bootstrap.system.errors import Failure, UserError
 
 BUILTIN_KEYS = Path(__file__).resolve().parent / "keys" / "hashicorp.asc"
 ROTATE_DOCS = "docs/profiles.md, section terraform"

@@ -14,16 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import awsconfig, awsgraph, awsidentity, awssso, conditions, files, paths, syspkg
-from bootstrap.context import Context
-from bootstrap.errors import Deferred, Failure
-from bootstrap.findings import Check, Outcome, ok, once
-from bootstrap.managed import Owned, Released
-from bootstrap.schema import Aws, Profile
-from bootstrap.steps import Applier, FileChange, Step
+from bootstrap.components.aws import config as awsconfig
+from bootstrap.components.aws import graph as awsgraph
+from bootstrap.components.aws import identity as awsidentity
+from bootstrap.components.aws import sso as awssso
+from bootstrap.profiles import conditions
+from bootstrap.profiles.schema import Aws, Profile
+from bootstrap.system import files, paths, syspkg
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Deferred, Failure
+from bootstrap.system.findings import Check, Outcome, ok, once
+from bootstrap.system.managed import Owned, Released
+from bootstrap.system.steps import Applier, FileChange, Step
 
 if TYPE_CHECKING:
-    from bootstrap.profiles import Loaded
+    from bootstrap.profiles.load import Loaded
 
 NAME = "aws"
 REQUIRES: tuple[str, ...] = ()

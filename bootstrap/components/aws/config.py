@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bootstrap.schema import Aws, AwsProfile, SsoSession
+from bootstrap.profiles.schema import Aws, AwsProfile, SsoSession
 
 MARKER = "# managed by bootstrap from your team's profile: edit the profile, not this section"
 _HEADER = re.compile(r"^\[(?P<name>[^\]]*)\][ \t]*(?:[#;].*)?$")
@@ -215,7 +215,7 @@ def label(key: tuple[str, str]) -> str:
 
 def edited(text: str, spec: Aws) -> tuple[str, Edit]:
     """The file with the team's sections in place; every other byte untouched."""
-    from bootstrap.files import newline_of
+    from bootstrap.system.files import newline_of
 
     nl = newline_of(text) if text else "\n"
     config = parse(text)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bootstrap.awsgraph import Hop, Settings, chain
+from bootstrap.components.aws.graph import Hop, Settings, chain
 
 _PRINCIPAL = re.compile(r"(?:User|Principal):\s*(?P<arn>arn:aws[\w-]*:(?:iam|sts)::\d{12}:[^\s\"']+)")
 _ACTION = re.compile(r"not authorized to perform:?\s*(?P<action>[\w-]+:[\w*-]+)")

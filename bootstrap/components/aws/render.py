@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bootstrap.awsgraph import Hop, children, hop
+from bootstrap.components.aws.graph import Hop, children, hop
 
 if TYPE_CHECKING:
-    from bootstrap.awsexplain import Explanation
-    from bootstrap.components.aws import Local
+    from bootstrap.components.aws.component import Local
+    from bootstrap.components.aws.explain import Explanation
 
 DENY_WORDS = {
     "implicit": "an implicit deny: nothing grants it yet. Asking for access is the way forward.",
@@ -106,7 +106,7 @@ def _reachable(roots: set[str], tree: dict[str, list[str]]) -> set[str]:
 
 
 def explanation(found: Explanation, request: str) -> list[str]:
-    from bootstrap.awsidentity import describe_arn
+    from bootstrap.components.aws.identity import describe_arn
 
     what = found.action or (f"the {found.operation} call" if found.operation else "a call")
     on = f" on {found.resource}" if found.resource else ""

@@ -12,11 +12,12 @@ import re
 import time
 from typing import Any
 
-from bootstrap import files, trust
-from bootstrap.context import Context
-from bootstrap.findings import Check, Outcome, ok
-from bootstrap.schema import Command, Profile
-from bootstrap.steps import Applier, Step
+from bootstrap.profiles import trust
+from bootstrap.profiles.schema import Command, Profile
+from bootstrap.system import files
+from bootstrap.system.context import Context
+from bootstrap.system.findings import Check, Outcome, ok
+from bootstrap.system.steps import Applier, Step
 
 NAME = "commands"
 REQUIRES: tuple[str, ...] = ()

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from bootstrap import conditions, files
-from bootstrap.context import Context
-from bootstrap.errors import UserError
-from bootstrap.findings import Check, Outcome, ok
-from bootstrap.managed import Owned
-from bootstrap.paths import builtin_dotfiles
-from bootstrap.schema import Dotfile, Profile
-from bootstrap.steps import Applier, FileChange, Step
+from bootstrap.profiles import conditions
+from bootstrap.profiles.schema import Dotfile, Profile
+from bootstrap.system import files
+from bootstrap.system.context import Context
+from bootstrap.system.errors import UserError
+from bootstrap.system.findings import Check, Outcome, ok
+from bootstrap.system.managed import Owned
+from bootstrap.system.paths import builtin_dotfiles
+from bootstrap.system.steps import Applier, FileChange, Step
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -144,7 +145,7 @@ def _git_excludes(ctx: Context, profile: Profile) -> Optional[Path]:
     """git's global ignore file, where the git component keeps its own block."""
     if profile.components.git is None:
         return None
-    from bootstrap.components import git
+    from bootstrap.components.git import component as git
 
     return git.excludes_file(ctx, git.read_effective(ctx))
 

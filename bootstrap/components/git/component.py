@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, Optional
 
-from bootstrap import files, syspkg
-from bootstrap.context import Context
-from bootstrap.errors import Deferred, Failure
-from bootstrap.findings import Check, Outcome, ok, once
-from bootstrap.managed import Owned, Released
-from bootstrap.profiles import ANSWER
-from bootstrap.schema import Git, GitHost, Profile
-from bootstrap.steps import Applier, FileChange, Step
+from bootstrap.profiles.load import ANSWER
+from bootstrap.profiles.schema import Git, GitHost, Profile
+from bootstrap.system import files, syspkg
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Deferred, Failure
+from bootstrap.system.findings import Check, Outcome, ok, once
+from bootstrap.system.managed import Owned, Released
+from bootstrap.system.steps import Applier, FileChange, Step
 
 NAME = "git"
 REQUIRES: tuple[str, ...] = ()
@@ -238,14 +238,14 @@ def _config_steps(ctx: Context, spec: Git) -> list[Step]:
 
 
 def _recorder(host: GitHost) -> Callable[[Applier], None]:
-    from bootstrap import sshaccess
+    from bootstrap.components.git import sshaccess
 
     return lambda applier: sshaccess.record_host_key(applier, host)
 
 
 def _missing_credential_helper(ctx: Context, spec: Git) -> Optional[str]:
     """The platform's credential helper, when the team uses git hosts and git has none yet."""
-    from bootstrap import credhelper
+    from bootstrap.components.git import credhelper
 
     if not spec.hosts or credhelper.configured(ctx):
         return None
@@ -259,7 +259,7 @@ def _email(spec: Git) -> str:
 
 def _ssh_steps(ctx: Context, spec: Git) -> list[Step]:
     """Key, ~/.ssh/config block, known hosts; publishing and a check follow a new key."""
-    from bootstrap import sshaccess, sshkeys
+    from bootstrap.components.git import sshaccess, sshkeys
 
     if not spec.hosts:
         return []
@@ -365,7 +365,7 @@ IDENTITY = ("user.name", "user.email")
 
 
 def owned(ctx: Context, profile: Profile) -> list[Owned]:
-    from bootstrap import sshkeys
+    from bootstrap.components.git import sshkeys
 
     spec = profile.components.git
     if spec is None or installed_version(ctx) is None:
@@ -503,7 +503,7 @@ def _access_checks(
     ctx: Context, spec: Git, with_git: Callable[[Callable[[], Outcome]], Callable[[], Outcome]]
 ) -> list[Check]:
     """Only for profiles that name git hosts: key, agent, ssh config, HTTPS helper, each host."""
-    from bootstrap import credhelper, sshaccess, sshkeys, sshprobe
+    from bootstrap.components.git import credhelper, sshaccess, sshkeys, sshprobe
 
     if not spec.hosts:
         return []

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context, Platform
+    from bootstrap.system.context import Context, Platform
 
 DOCS = "https://git-scm.com/doc/credential-helpers"
 # Debian ships libsecret's helper as source; built in place, it lands here.

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
-from bootstrap import files, sshkeys, sshprobe
-from bootstrap.errors import Deferred, Failure
-from bootstrap.findings import Outcome
+from bootstrap.components.git import sshkeys, sshprobe
+from bootstrap.system import files
+from bootstrap.system.errors import Deferred, Failure
+from bootstrap.system.findings import Outcome
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.schema import GitHost
-    from bootstrap.sshkeys import Key
-    from bootstrap.steps import Applier
+    from bootstrap.components.git.sshkeys import Key
+    from bootstrap.profiles.schema import GitHost
+    from bootstrap.system.context import Context
+    from bootstrap.system.steps import Applier
 
 DOCS = "https://docs.github.com/en/authentication/connecting-to-github-with-ssh"
 FIX_RUN = "bootstrap run --only git"

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from bootstrap import files
-from bootstrap.errors import Failure
+from bootstrap.system import files
+from bootstrap.system.errors import Failure
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.paths import Paths
-    from bootstrap.schema import GitHost
+    from bootstrap.profiles.schema import GitHost
+    from bootstrap.system.context import Context
+    from bootstrap.system.paths import Paths
 
 BLOCK = "ssh"
 NEW_KEY = "id_ed25519"

@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bootstrap import sshkeys
-from bootstrap.proc import NOT_FOUND, TIMED_OUT
+from bootstrap.components.git import sshkeys
+from bootstrap.system.proc import NOT_FOUND, TIMED_OUT
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.proc import Result
-    from bootstrap.schema import GitHost
+    from bootstrap.profiles.schema import GitHost
+    from bootstrap.system.context import Context
+    from bootstrap.system.proc import Result
 
 Kind = Literal[
     "ok",

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from bootstrap import conditions, files, syspkg, versions
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok, once
-from bootstrap.managed import Owned, Released
-from bootstrap.schema import Package, Packages, Profile
-from bootstrap.steps import Applier, Step
+from bootstrap.profiles import conditions
+from bootstrap.profiles.schema import Package, Packages, Profile
+from bootstrap.system import files, syspkg, versions
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
+from bootstrap.system.findings import Check, Outcome, ok, once
+from bootstrap.system.managed import Owned, Released
+from bootstrap.system.steps import Applier, Step
 
 NAME = "packages"
 REQUIRES: tuple[str, ...] = ()

@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from bootstrap import secretscan, syspkg
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok, once
-from bootstrap.schema import Profile, Secrets
-from bootstrap.steps import Applier, Step
+from bootstrap.components.secrets import scan as secretscan
+from bootstrap.profiles.schema import Profile, Secrets
+from bootstrap.system import syspkg
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
+from bootstrap.system.findings import Check, Outcome, ok, once
+from bootstrap.system.steps import Applier, Step
 
 NAME = "secrets"
 REQUIRES: tuple[str, ...] = ()
@@ -67,7 +68,7 @@ def _cli_install(ctx: Context, scheme: str) -> list[Step]:
 
 
 def _pass_steps(ctx: Context) -> list[Step]:
-    from bootstrap.secrets import passstore
+    from bootstrap.components.secrets.backends import passstore
 
     steps: list[Step] = []
     missing = [
@@ -107,7 +108,7 @@ def _pass_steps(ctx: Context) -> list[Step]:
 
 
 def _store_steps(ctx: Context) -> list[Step]:
-    from bootstrap.secrets import passstore
+    from bootstrap.components.secrets.backends import passstore
 
     store = passstore.store_dir(ctx)
     if (store / ".gpg-id").is_file():
@@ -143,7 +144,7 @@ def quick_scan_paths(ctx: Context) -> list[Path]:
 
 
 def checks(ctx: Context, profile: Profile) -> list[Check]:
-    from bootstrap.secrets import LABELS, Ref, backend, environ
+    from bootstrap.components.secrets.backends import LABELS, Ref, backend, environ
 
     spec = profile.components.secrets or Secrets()
     found: list[Check] = []

@@ -18,11 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from bootstrap.errors import Failure, UserError
-from bootstrap.steps import FileChange, Step
+from bootstrap.system.errors import Failure, UserError
+from bootstrap.system.steps import FileChange, Step
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
+    from bootstrap.system.context import Context
 
 MARKER = "# bootstrap: blocks commits that contain plaintext secrets"
 # the data-scientist role's hook that git copies into every new repository (dotfiles/pre-commit-hook)
@@ -54,7 +54,7 @@ def hooks_dir(ctx: Context, repo: Path) -> Path:
 
 
 def steps(ctx: Context, repo: Path) -> list[Step]:
-    from bootstrap import files
+    from bootstrap.system import files
 
     target = hooks_dir(ctx, repo) / "pre-commit"
     before = files.read(target)

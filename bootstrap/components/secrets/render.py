@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.secrets.environ import Checked
-    from bootstrap.secretscan import Hit
+    from bootstrap.components.secrets.backends.environ import Checked
+    from bootstrap.components.secrets.scan import Hit
+    from bootstrap.system.context import Context
 
 _WORDS = {
     "ok": "ok",

@@ -40,13 +40,9 @@ class Node:
 # --- the command tree -----------------------------------------------------------------------
 
 
-def command_tree(values: dict[str, Sequence[str]]) -> list[Node]:
-    """Walk the CLI's click commands. `values` gives the candidates of an option by its long name."""
-    import typer.main
-
-    from bootstrap.cli.main import app
-
-    root = typer.main.get_command(app)
+def command_tree(root: Any, values: dict[str, Sequence[str]]) -> list[Node]:
+    """Walk the CLI's click commands from `root` (the CLI passes it down: nothing here imports
+    the CLI). `values` gives the candidates of an option by its long name."""
     nodes: list[Node] = []
 
     def option(param: Any) -> Option:

@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from bootstrap import completions, files, shellinit, shellpath
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.findings import Check, Outcome, ok, once
-from bootstrap.managed import Owned
-from bootstrap.schema import Profile, Shell
-from bootstrap.shellinit import Setup
-from bootstrap.steps import Applier, FileChange, Step
+from bootstrap.components.shell import completions
+from bootstrap.components.shell import initscripts as shellinit
+from bootstrap.components.shell import path as shellpath
+from bootstrap.components.shell.initscripts import Setup
+from bootstrap.profiles.schema import Profile, Shell
+from bootstrap.system import files
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
+from bootstrap.system.findings import Check, Outcome, ok, once
+from bootstrap.system.managed import Owned
+from bootstrap.system.steps import Applier, FileChange, Step
 
 NAME = "shell"
 REQUIRES: tuple[str, ...] = ()
@@ -149,7 +152,7 @@ def login_candidates(ctx: Context) -> list[Path]:
 
 
 def _profile_names(ctx: Context) -> list[str]:
-    from bootstrap import profiles
+    from bootstrap.profiles import load as profiles
 
     try:
         return sorted({p.name for p in profiles.available(ctx.paths)})
@@ -158,10 +161,15 @@ def _profile_names(ctx: Context) -> list[str]:
 
 
 def own_completions(ctx: Context, names: list[str]) -> dict[str, str]:
-    """bootstrap's completion for each shell, from its command tree and the known profiles."""
-    from bootstrap.schema import SELECTABLE
+    """bootstrap's completion for each shell, from its command tree and the known profiles
+    (none when bootstrap runs without its CLI, which hands the tree down in the context)."""
+    from bootstrap.profiles.schema import SELECTABLE
 
-    tree = completions.command_tree({"--profile": _profile_names(ctx), "--only": SELECTABLE, "--skip": SELECTABLE})
+    if ctx.commands is None:
+        return {}
+    tree = completions.command_tree(
+        ctx.commands(), {"--profile": _profile_names(ctx), "--only": SELECTABLE, "--skip": SELECTABLE}
+    )
     render = {"bash": completions.bash_script, "zsh": completions.zsh_script, "fish": completions.fish_script}
     return {shell: render[shell](tree) for shell in names}
 

@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from bootstrap.context import Context
-from bootstrap.steps import Step
+from bootstrap.system.context import Context
 
 # What ensure-path wrote for fish before the shell component existed; the component removes
 # exactly this file (and a `bootstrap path` block in a login file) when it takes over.
@@ -49,14 +48,6 @@ def on_login_path(ctx: Context, directory: Path) -> bool:
     script = "string join : $PATH" if shell == "fish" else 'printf %s "$PATH"'
     result = ctx.runner.run([ctx.login_shell, "-l", "-c", script], timeout=15, cwd=ctx.home)
     return result.ok and str(directory) in result.stdout.strip().split(":")
-
-
-def steps(ctx: Context) -> list[Step]:
-    from bootstrap.components import shell
-
-    if on_login_path(ctx, ctx.paths.user_bin):
-        return []
-    return shell.path_steps(ctx)
 
 
 def _ours(ctx: Context) -> list[str]:

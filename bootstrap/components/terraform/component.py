@@ -11,25 +11,35 @@ was on PATH before (after the shim) runs: a working Terraform keeps working.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import releases
-from bootstrap.context import Context
-from bootstrap.errors import Deferred, Failure, UserError
-from bootstrap.findings import Check, Outcome, ok
-from bootstrap.managed import Owned, Released
-from bootstrap.schema import Profile, Terraform
-from bootstrap.steps import Applier, FileChange, Step
-from bootstrap.tfconstraints import ConstraintError, Version, parse, try_version
-from bootstrap.tfversion import Pin, find_pin, needs_index, resolve
+from bootstrap.components.terraform.constraints import ConstraintError, Version, parse, try_version
+from bootstrap.components.terraform.pinned import (
+    Fallback,
+    command_problem,
+    command_step,
+    installed_in,
+    next_on_path,
+    offline,
+    program_version,
+    reach_advice,
+    timeout,
+)
+from bootstrap.components.terraform.pins import Pin, find_pin, needs_index, resolve
+from bootstrap.profiles.schema import Profile, Terraform
+from bootstrap.system import releases
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Deferred, UserError
+from bootstrap.system.findings import Check, Outcome, ok
+from bootstrap.system.managed import Owned, Released
+from bootstrap.system.steps import Applier, Step
 
 if TYPE_CHECKING:
-    from bootstrap.profiles import Loaded
+    from bootstrap.profiles.load import Loaded
 
 NAME = "terraform"
 REQUIRES: tuple[str, ...] = ()
@@ -71,32 +81,9 @@ def settings(ctx: Context, spec: Optional[Terraform]) -> Settings:
     return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout(ctx), mirror_from)
 
 
-def timeout(ctx: Context) -> float:
-    """Seconds any network wait may take (Terraform's and Terragrunt's downloads alike)."""
-    raw = ctx.env.get("BOOTSTRAP_TERRAFORM_TIMEOUT", "30")
-    try:
-        return float(raw)
-    except ValueError:
-        raise UserError(f"BOOTSTRAP_TERRAFORM_TIMEOUT={raw} is not a number of seconds") from None
-
-
-def offline(ctx: Context) -> bool:
-    return ctx.offline or ctx.env.get("BOOTSTRAP_OFFLINE", "") not in ("", "0")
-
-
 def site(ctx: Context, conf: Settings) -> releases.Site:
     http = releases.Http(env=ctx.env, timeout=conf.timeout)
     return releases.Site("terraform", conf.mirror, http, ctx.paths.terraform_cache, offline=offline(ctx))
-
-
-def reach_advice(mirror: str, mirror_from: str, setting: str, variable: str, command: str) -> str:
-    """What to do when a release site cannot be reached: the network, the team's mirror, or
-    working offline with what is installed (the same words for Terraform and Terragrunt)."""
-    if mirror_from:
-        where = f"check the network (or VPN) and the mirror address {mirror} (set by {mirror_from})"
-    else:
-        where = f"connect to the network (or VPN), or set your team's mirror ({setting} in the profile, or {variable})"
-    return f"{where}; versions already installed keep working offline (bootstrap {command} list)"
 
 
 def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
@@ -111,18 +98,6 @@ def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
 def installed(ctx: Context) -> list[Version]:
     """Versions bootstrap installed (a folder with a receipt); any other terraform never counts."""
     return installed_in(ctx.paths.terraform_versions, BINARY)
-
-
-def installed_in(root: Path, program: str) -> list[Version]:
-    """The versions in a versions folder that have a receipt and the program."""
-    if not root.is_dir():
-        return []
-    found = []
-    for folder in root.iterdir():
-        version = try_version(folder.name)
-        if version is not None and (folder / releases.RECEIPT).is_file() and (folder / program).is_file():
-            found.append(version)
-    return sorted(found)
 
 
 def binary(ctx: Context, version: object) -> Path:
@@ -142,47 +117,6 @@ def use_hint(ctx: Context) -> str:
 
 
 # --- no version pinned: what the person already had -----------------------------------------
-
-
-@dataclass(frozen=True)
-class Fallback:
-    """What the command runs where nothing pins a version."""
-
-    path: Path
-    version: str
-    system: bool  # installed before bootstrap (not one of its versions)
-
-    def words(self, tilde: Callable[[object], str]) -> str:
-        if self.system:
-            named = f"{tilde(self.path)} {self.version}".strip()
-            return f"no version pinned here: using {named}, which was already installed"
-        return f"no version pinned here: using {self.version}, the newest version bootstrap installed"
-
-
-def next_on_path(ctx: Context, name: str, mark: str) -> Optional[Path]:
-    """The first `name` on PATH that is not one of bootstrap's commands: the one the person had."""
-    ours = (ctx.paths.user_bin / name).resolve()
-    for folder in ctx.env.get("PATH", os.defpath).split(os.pathsep):
-        if not folder or not os.path.isabs(folder):
-            continue
-        candidate = Path(folder) / name
-        try:
-            if not candidate.is_file() or not os.access(candidate, os.X_OK) or candidate.resolve() == ours:
-                continue
-            with candidate.open("rb") as handle:
-                if mark.encode() in handle.read(1024):  # another copy of the shim: it would loop
-                    continue
-        except OSError:
-            continue
-        return candidate
-    return None
-
-
-def program_version(ctx: Context, program: Path, *args: str) -> str:
-    """The version a program says it is (`terraform version`, `terragrunt --version`), or ""."""
-    result = ctx.runner.run([program, *args], env={"CHECKPOINT_DISABLE": "1"}, timeout=15, cwd=ctx.home)
-    found = re.search(r"\bv?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)", result.stdout) if result.ok else None
-    return found.group(1) if found else ""
 
 
 def fallback(ctx: Context) -> Optional[Fallback]:
@@ -240,7 +174,7 @@ def choose(ctx: Context, directory: Path, conf: Settings) -> Optional[Choice]:
 def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, str], tuple[str, str]]]:
     if not conf.verify:
         return None
-    from bootstrap import verify
+    from bootstrap.system import verify
 
     keys = str(ctx.expand(conf.keys)) if conf.keys and conf.keys.startswith("~") else conf.keys
     return verify.checker(verify.keyring(keys, f"{ctx.tilde(keys)} ({conf.keys_from})" if keys else None))
@@ -282,7 +216,7 @@ def verified(ctx: Context, version: Version) -> Optional[str]:
 
 
 def shim_text(ctx: Context) -> bytes:
-    from bootstrap.shellinit import home_sh_path
+    from bootstrap.components.shell.initscripts import home_sh_path
 
     versions = home_sh_path(ctx.home, ctx.paths.terraform_versions)
     python = home_sh_path(ctx.home, Path(sys.executable))
@@ -327,42 +261,6 @@ def shim_step(ctx: Context) -> Optional[Step]:
     return command_step(ctx, shim_path(ctx), shim_text(ctx), SHIM_MARK, "Terraform")
 
 
-def command_step(ctx: Context, path: Path, after: bytes, mark: str, product: str) -> Optional[Step]:
-    """Put or update one of bootstrap's commands in ~/.local/bin; never overwrite anyone else's."""
-    from bootstrap import files
-
-    before = files.read(path)
-    if before == after and (files.mode_of(path) or 0) & 0o111:
-        return None
-    if before is not None and mark.encode() not in before:
-        raise Failure(
-            f"{ctx.tilde(path)} exists and is not bootstrap's {product} shim; move it away "
-            f"(`mv {ctx.tilde(path)} {ctx.tilde(path)}.old`), then run again"
-        )
-    what = "Put" if before is None else "Update"
-    return Step(
-        NAME,
-        f"{what} the {path.name} command in {ctx.tilde(path)} (runs the version each project pins)",
-        changes=(FileChange(path, before, after, 0o755),),
-    )
-
-
-def command_problem(ctx: Context, path: Path, mark: str, fix: str, docs: str) -> Optional[Outcome]:
-    """Why typing the command does not run bootstrap's shim at path, or None when it does."""
-    content = path.read_bytes() if path.is_file() else None
-    if content is None or mark.encode() not in content:
-        return Outcome("error", f"bootstrap's {path.name} command is not in {ctx.tilde(path)}", fix, docs)
-    first = ctx.runner.which(path.name)
-    if first is None or Path(first).resolve() != path.resolve():
-        other = f"{first} runs instead" if first else f"{ctx.tilde(ctx.paths.user_bin)} is not on your PATH"
-        return Outcome(
-            "error",
-            f"typing `{path.name}` does not run bootstrap's command: {other}",
-            f'put {ctx.tilde(ctx.paths.user_bin)} first on PATH: export PATH="$HOME/.local/bin:$PATH" (then open a new terminal)',
-        )
-    return None
-
-
 # --- plan -----------------------------------------------------------------------------------
 
 
@@ -403,7 +301,7 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     if shim is not None:
         steps.append(shim)
     if spec.terragrunt is not None:
-        from bootstrap import terragrunt
+        from bootstrap.components.terraform import terragrunt
 
         steps.extend(terragrunt.plan(ctx, spec.terragrunt))
     return steps
@@ -415,7 +313,7 @@ def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
     check = "verified against HashiCorp's signature" if conf.verify else "NOT verified (terraform.verify: false)"
 
     def apply(applier: Applier) -> None:
-        from bootstrap import tfrender
+        from bootstrap.components.terraform import render as tfrender
 
         try:
             version = exact or resolve(Pin(spec, "profile"), sorted(set(installed(ctx)) | set(remote(ctx, conf))))
@@ -448,7 +346,7 @@ def owned(ctx: Context, profile: Profile) -> list[Owned]:
         return []
     found = [Owned("file", str(shim_path(ctx))), Owned("versions", str(ctx.paths.terraform_versions))]
     if spec.terragrunt is not None:
-        from bootstrap import terragrunt
+        from bootstrap.components.terraform import terragrunt
 
         found += [Owned("file", str(terragrunt.shim_path(ctx))), Owned("versions", str(ctx.paths.terragrunt_versions))]
     return found
@@ -457,7 +355,7 @@ def owned(ctx: Context, profile: Profile) -> list[Owned]:
 def release(ctx: Context, items: list[Owned], why: str) -> Released:
     """The commands go with the profile (files); installed versions are only listed: projects
     pinned to them may still be built, and removing 80 MB is the person's call."""
-    from bootstrap import terragrunt
+    from bootstrap.components.terraform import terragrunt
 
     products = {
         str(ctx.paths.terraform_versions): ("Terraform", installed, ctx.paths.terraform_versions, "terraform"),
@@ -556,7 +454,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         Check("terraform.here", NAME, here),
     ]
     if spec.terragrunt is not None:
-        from bootstrap import terragrunt
+        from bootstrap.components.terraform import terragrunt
 
         found.append(terragrunt.check(ctx, spec.terragrunt))
     return found
@@ -564,15 +462,14 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
 
 def lint(loaded: Loaded) -> list[str]:
     """`profile validate`: the default versions must be something a run can resolve."""
-    from bootstrap import terragrunt
+    from bootstrap.components.terraform import terragrunt
 
     return _lint_version(loaded) + terragrunt.lint(loaded)
 
 
 def _lint_version(loaded: Loaded) -> list[str]:
-    import re
 
-    from bootstrap.tfversion import KEYWORDS
+    from bootstrap.components.terraform.pins import KEYWORDS
 
     spec = loaded.model.components.terraform
     if spec is None or spec.version is None:

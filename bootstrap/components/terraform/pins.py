@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from bootstrap.errors import UserError
-from bootstrap.tfconstraints import ConstraintError, Constraints, Version, parse, try_version
+from bootstrap.components.terraform.constraints import ConstraintError, Constraints, Version, parse, try_version
+from bootstrap.system.errors import UserError
 
 VERSION_FILE = ".terraform-version"
 KEYWORDS = ("latest", "min-required", "latest-allowed")

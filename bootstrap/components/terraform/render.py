@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from bootstrap.components.terraform import Choice, Fallback
-    from bootstrap.context import Context
-    from bootstrap.releases import Progress
+    from bootstrap.components.terraform.component import Choice
+    from bootstrap.components.terraform.pinned import Fallback
+    from bootstrap.system.context import Context
+    from bootstrap.system.releases import Progress
 
 
 @contextlib.contextmanager

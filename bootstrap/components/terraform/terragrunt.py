@@ -20,18 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from bootstrap import releases
-from bootstrap.context import Context
-from bootstrap.errors import Deferred, Failure, UserError
-from bootstrap.findings import Check, Outcome, ok
-from bootstrap.schema import Terragrunt
-from bootstrap.steps import Applier, Step
-from bootstrap.tfconstraints import Version, try_version
-from bootstrap.tfversion import Pin, first_line, version_file
+from bootstrap.components.terraform.constraints import Version, try_version
+from bootstrap.components.terraform.pins import Pin, first_line, version_file
+from bootstrap.profiles.schema import Terragrunt
+from bootstrap.system import releases
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Deferred, Failure, UserError
+from bootstrap.system.findings import Check, Outcome, ok
+from bootstrap.system.steps import Applier, Step
 
 if TYPE_CHECKING:
-    from bootstrap.components.terraform import Fallback
-    from bootstrap.profiles import Loaded
+    from bootstrap.components.terraform.pinned import Fallback
+    from bootstrap.profiles.load import Loaded
 
 NAME = "terraform"  # the component Terragrunt belongs to
 PRODUCT = "Terragrunt"
@@ -70,7 +70,7 @@ def exact(text: str, where: str) -> Version:
 
 
 def settings(ctx: Context, spec: Optional[Terragrunt]) -> Settings:
-    from bootstrap.components.terraform import timeout
+    from bootstrap.components.terraform.pinned import timeout
 
     spec = spec or Terragrunt()
     mirror = ctx.env.get("BOOTSTRAP_TERRAGRUNT_MIRROR") or spec.mirror or releases.GITHUB
@@ -98,7 +98,7 @@ def settings(ctx: Context, spec: Optional[Terragrunt]) -> Settings:
 
 def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
     """One line: which site could not be reached and why, then the next step."""
-    from bootstrap.components.terraform import reach_advice
+    from bootstrap.components.terraform.pinned import reach_advice
 
     if exc.url.startswith(conf.api):
         advice = reach_advice(conf.api, conf.api_from, "terraform.terragrunt.api", "BOOTSTRAP_TERRAGRUNT_API", BINARY)
@@ -110,7 +110,7 @@ def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
 
 
 def site(ctx: Context, conf: Settings) -> releases.GitHubSite:
-    from bootstrap.components.terraform import offline
+    from bootstrap.components.terraform.pinned import offline
 
     return releases.GitHubSite(
         BINARY,
@@ -138,7 +138,7 @@ def checked_by(ctx: Context, conf: Settings) -> str:
 
 
 def installed(ctx: Context) -> list[Version]:
-    from bootstrap.components.terraform import installed_in
+    from bootstrap.components.terraform.pinned import installed_in
 
     return installed_in(ctx.paths.terragrunt_versions, BINARY)
 
@@ -149,7 +149,7 @@ def binary(ctx: Context, version: object) -> Path:
 
 def fallback(ctx: Context) -> Optional[Fallback]:
     """Where nothing pins a version: the newest installed, else the terragrunt already on PATH."""
-    from bootstrap.components.terraform import Fallback, next_on_path, program_version
+    from bootstrap.components.terraform.pinned import Fallback, next_on_path, program_version
 
     have = installed(ctx)
     if have:
@@ -163,7 +163,7 @@ def fallback(ctx: Context) -> Optional[Fallback]:
 def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, str], tuple[str, str]]]:
     if not conf.keys:
         return None
-    from bootstrap import verify
+    from bootstrap.system import verify
 
     ring = verify.Keyring(
         ctx.expand(conf.keys),
@@ -246,7 +246,7 @@ def resolve(ctx: Context, conf: Settings, pin: Pin) -> Version:
 
 
 def shim_text(ctx: Context, conf: Settings) -> bytes:
-    from bootstrap.shellinit import home_sh_path
+    from bootstrap.components.shell.initscripts import home_sh_path
 
     versions = home_sh_path(ctx.home, ctx.paths.terragrunt_versions)
     python = home_sh_path(ctx.home, Path(sys.executable))
@@ -287,7 +287,7 @@ def shim_path(ctx: Context) -> Path:
 
 
 def shim_step(ctx: Context, conf: Settings) -> Optional[Step]:
-    from bootstrap.components.terraform import command_step
+    from bootstrap.components.terraform.pinned import command_step
 
     return command_step(ctx, shim_path(ctx), shim_text(ctx, conf), SHIM_MARK, PRODUCT)
 
@@ -308,7 +308,7 @@ def plan(ctx: Context, spec: Terragrunt) -> list[Step]:
 
 def _install_step(ctx: Context, conf: Settings, version: Version) -> Step:
     def apply(applier: Applier) -> None:
-        from bootstrap import tfrender
+        from bootstrap.components.terraform import render as tfrender
 
         try:
             with tfrender.download_progress(ctx, f"{PRODUCT} {version}") as progress:
@@ -336,7 +336,7 @@ def _install_step(ctx: Context, conf: Settings, version: Version) -> Step:
 
 def check(ctx: Context, spec: Terragrunt) -> Check:
     def run() -> Outcome:
-        from bootstrap.components.terraform import command_problem
+        from bootstrap.components.terraform.pinned import command_problem
 
         try:
             conf = settings(ctx, spec)

@@ -16,21 +16,21 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Literal, Optional, Protocol
 
-from bootstrap import parallel
-from bootstrap.errors import Failure, UserError
-from bootstrap.schema import SECRET_REFERENCE
+from bootstrap.profiles.schema import SECRET_REFERENCE
+from bootstrap.system import parallel
+from bootstrap.system.errors import Failure, UserError
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
+    from bootstrap.system.context import Context
 
 # What can be wrong, told apart because each has a different fix.
 State = Literal["ok", "not_installed", "signed_out", "locked", "not_found", "ambiguous", "error"]
 
 SCHEMES: dict[str, str] = {
-    "pass": "bootstrap.secrets.passstore",
-    "op": "bootstrap.secrets.onepassword",
-    "bw": "bootstrap.secrets.bitwarden",
-    "keyring": "bootstrap.secrets.oskeyring",
+    "pass": "bootstrap.components.secrets.backends.passstore",
+    "op": "bootstrap.components.secrets.backends.onepassword",
+    "bw": "bootstrap.components.secrets.backends.bitwarden",
+    "keyring": "bootstrap.components.secrets.backends.oskeyring",
 }
 LABELS = {"pass": "pass", "op": "1Password", "bw": "Bitwarden", "keyring": "the system keyring"}
 

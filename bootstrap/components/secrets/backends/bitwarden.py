@@ -11,9 +11,9 @@ import base64
 import json
 from typing import Any
 
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.secrets import Ref, Resolution, Status
+from bootstrap.components.secrets.backends import Ref, Resolution, Status
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
 
 SCHEME = "bw"
 INSTALL = "npm install -g @bitwarden/cli   (or: brew install bitwarden-cli)"

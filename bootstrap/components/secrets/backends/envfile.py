@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bootstrap import secretscan
-from bootstrap.errors import UserError
-from bootstrap.secrets import Ref, parse
+from bootstrap.components.secrets import scan as secretscan
+from bootstrap.components.secrets.backends import Ref, parse
+from bootstrap.system.errors import UserError
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 _TEMPLATE = re.compile(r"\{\{\s*(\S+?)\s*\}\}")

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bootstrap.errors import UserError, did_you_mean
-from bootstrap.secrets import Ref, Resolution, parse, resolve_all
-from bootstrap.secrets.envfile import Entry, read
+from bootstrap.components.secrets.backends import Ref, Resolution, parse, resolve_all
+from bootstrap.components.secrets.backends.envfile import Entry, read
+from bootstrap.system.errors import UserError, did_you_mean
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.schema import Profile
+    from bootstrap.profiles.schema import Profile
+    from bootstrap.system.context import Context
 
 
 def wanted(ctx: Context, profile: Profile, env_files: list[Path]) -> dict[str, Entry]:

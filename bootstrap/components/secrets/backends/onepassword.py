@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import re
 
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.secrets import Ref, Resolution, Status, concurrently
+from bootstrap.components.secrets.backends import Ref, Resolution, Status, concurrently
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
 
 SCHEME = "op"
 INSTALL = "install the 1Password CLI: https://developer.1password.com/docs/cli/get-started/"

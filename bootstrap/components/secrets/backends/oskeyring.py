@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.secrets import Ref, Resolution, Status
+from bootstrap.components.secrets.backends import Ref, Resolution, Status
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
 
 SCHEME = "keyring"
 _PLAINTEXT = ("keyrings.alt", "PlaintextKeyring", "EncryptedKeyring", "chainer", "fail.Keyring", "null.Keyring")

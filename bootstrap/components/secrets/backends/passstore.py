@@ -11,9 +11,9 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from bootstrap.context import Context
-from bootstrap.errors import Failure
-from bootstrap.secrets import Ref, Resolution, Status, concurrently
+from bootstrap.components.secrets.backends import Ref, Resolution, Status, concurrently
+from bootstrap.system.context import Context
+from bootstrap.system.errors import Failure
 
 SCHEME = "pass"
 INSTALL = {"macos": "brew install pass", "debian": "sudo apt-get install -y pass", "fedora": "sudo dnf install -y pass"}
