@@ -136,8 +136,9 @@ def _trust_marker(request: pytest.FixtureRequest) -> Iterator[None]:
 def trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optional[Path]) -> None:
     from unittest import mock
 
-    from bootstrap import profiles, trust
-    from bootstrap.paths import user_paths
+    from bootstrap.profiles import load as profiles
+    from bootstrap.profiles import trust
+    from bootstrap.system.paths import user_paths
 
     if not _auto_trust or "--profile" not in args or args.index("--profile") + 1 >= len(args) or "HOME" not in env:
         return

@@ -242,7 +242,7 @@ def test_graph_reports_every_problem_at_once_and_draws_the_chains(home: Path) ->
 
 
 def test_lint_is_a_plain_function_over_data() -> None:
-    from bootstrap import awsgraph
+    from bootstrap.components.aws import graph as awsgraph
 
     problems = awsgraph.lint(
         {"a": {"role_arn": "arn:aws:iam::1:role/x", "source_profile": "keys"}, "b": {"sso_session": "nope"}},
@@ -500,8 +500,9 @@ def test_a_terminal_run_offers_the_sso_sign_in_then_checks_the_identities(
 
 
 def test_a_team_spec_is_linted_before_it_is_written() -> None:
-    from bootstrap import awsconfig, awsgraph
-    from bootstrap.schema import Aws, AwsProfile
+    from bootstrap.components.aws import config as awsconfig
+    from bootstrap.components.aws import graph as awsgraph
+    from bootstrap.profiles.schema import Aws, AwsProfile
 
     spec = Aws(profiles={"a": AwsProfile(role_arn="arn:aws:iam::123456789012:role/x", source_profile="a-typo")})
     profiles, sessions = awsconfig.spec_settings(spec)
@@ -514,7 +515,7 @@ def test_a_team_spec_is_linted_before_it_is_written() -> None:
 
 
 def test_s3s_bare_access_denied_says_what_it_can() -> None:
-    from bootstrap import awsexplain
+    from bootstrap.components.aws import explain as awsexplain
 
     found = awsexplain.parse("An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied")
     assert (found.code, found.operation, found.principal, found.action, found.deny) == (
@@ -708,7 +709,7 @@ DENIALS = [
 def test_every_documented_wording_of_a_denial_is_read(
     message: str, action: str | None, resource: str | None, deny: str, words: str
 ) -> None:
-    from bootstrap import awsexplain
+    from bootstrap.components.aws import explain as awsexplain
 
     assert awsexplain.looks_denied(message)
     found = awsexplain.parse(message)

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bootstrap import awsconfig
-from bootstrap.schema import Aws, AwsProfile, SsoSession
+from bootstrap.components.aws import config as awsconfig
+from bootstrap.profiles.schema import Aws, AwsProfile, SsoSession
 from tests.support.aws import aws_v2, run_aws
 
 SPEC = Aws(
@@ -141,7 +141,7 @@ region = us-east-1
 def test_quoted_names_read_as_botocore_reads_them(tmp_path: Path) -> None:
     from botocore import configloader
 
-    from bootstrap import awsgraph
+    from bootstrap.components.aws import graph as awsgraph
 
     path = tmp_path / "config"
     path.write_text(QUOTED)

@@ -169,7 +169,7 @@ def test_answers_pointing_to_a_folder_is_one_line(tmp_path: Path, lived_in: Path
 
 
 def test_a_remembered_profile_that_is_gone_names_the_remembered_file(lived_in: Path) -> None:
-    from bootstrap.paths import user_paths
+    from bootstrap.system.paths import user_paths
 
     remembered = user_paths(lived_in).remembered
     remembered.parent.mkdir(parents=True)
@@ -195,7 +195,7 @@ def test_a_missing_profile_file_is_one_line(tmp_path: Path, lived_in: Path) -> N
 def test_extends_a_user_profile_and_relative_paths(tmp_path: Path, lived_in: Path) -> None:
     import yaml
 
-    from bootstrap.paths import user_paths
+    from bootstrap.system.paths import user_paths
 
     user_profiles = user_paths(lived_in).user_profiles
     user_profiles.mkdir(parents=True)

@@ -26,7 +26,7 @@ def test_profile_list_shows_builtins_with_descriptions() -> None:
 
 
 def test_every_builtin_validates_and_shows(tmp_path: Path) -> None:
-    from bootstrap.paths import builtin_profiles
+    from bootstrap.system.paths import builtin_profiles
 
     files = [str(builtin_profiles() / f"{name}.yaml") for name in BUILTINS]
     result = bootstrap("profile", "validate", *files)

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bootstrap.doctor import Report
-from bootstrap.findings import Finding, Status
-from bootstrap.render_doctor import Line, Setup, closing, screen, wrap
+from bootstrap.engine.doctor import Report
+from bootstrap.engine.render_doctor import Line, Setup, closing, screen, wrap
+from bootstrap.system.findings import Finding, Status
 
 HOME = "/home/dana.scientist"
 EMAIL = "dana.scientist@acme.example.com"

@@ -196,8 +196,8 @@ def test_a_template_into_gits_ignore_file_becomes_a_block_beside_gits_own(home: 
 @given(existing=st.one_of(st.none(), messy_text_file()))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_run_then_undo_restores_any_existing_file_byte_for_byte(tmp_path: Path, existing: Optional[bytes]) -> None:
-    from bootstrap import runs
-    from bootstrap.context import from_environment
+    from bootstrap.engine import runs
+    from bootstrap.system.context import from_environment
 
     case = tmp_path / os.urandom(6).hex()
     home = case / "home"

@@ -23,8 +23,8 @@ from typing import Callable
 
 import pytest
 
-from bootstrap import profiles
-from bootstrap.paths import user_paths
+from bootstrap.profiles import load as profiles
+from bootstrap.system.paths import user_paths
 from tests.conftest import need
 from tests.support import tmux
 
@@ -95,9 +95,9 @@ esac
 """
 # a user, not root: apt needs sudo (the one seam; everything else is the real program)
 BOOTSTRAP = f"""#!{sys.executable}
-import bootstrap.syspkg
+import bootstrap.system.syspkg
 
-bootstrap.syspkg.is_root = lambda: False
+bootstrap.system.syspkg.is_root = lambda: False
 from bootstrap.cli.main import main
 
 main()

@@ -18,7 +18,7 @@ from typing import Optional
 import pytest
 
 from bootstrap import __version__
-from bootstrap.context import detect_platform
+from bootstrap.system.context import detect_platform
 from tests.conftest import CLEARED_PREFIXES, REAL_HOME, REPO, need
 from tests.support.terminal import Pane, last_instruction
 
@@ -224,14 +224,14 @@ def test_install_makes_an_environment_and_a_link_that_runs(installed: Installed)
     assert version.stdout.strip() == f"bootstrap {__version__}"
 
     # the tool itself (platformdirs) agrees on where its environment lives
-    tool_venv = installed.python("from bootstrap.context import from_environment; print(from_environment().paths.venv)")
+    tool_venv = installed.python("from bootstrap.system.context import from_environment; print(from_environment().paths.venv)")
     assert tool_venv == str(installed.venv)
     # a real install, not a link back to this checkout
     package = Path(installed.python("import bootstrap; print(bootstrap.__file__)"))
     assert installed.venv in package.parents
     # and a fresh login shell finds ~/.local/bin
     on_path = installed.python(
-        "from bootstrap.context import from_environment; from bootstrap.shellpath import on_login_path; "
+        "from bootstrap.system.context import from_environment; from bootstrap.components.shell.path import on_login_path; "
         "ctx = from_environment(); print(on_login_path(ctx, ctx.paths.user_bin))"
     )
     assert on_path == "True", said

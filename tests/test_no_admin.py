@@ -146,7 +146,7 @@ def test_with_a_sudo_that_works_everything_installs_as_before(laptop: tuple[Path
 
 def test_admin_rights_are_what_the_real_sudo_says(laptop: tuple[Path, Path]) -> None:
     base, python = laptop
-    probe = "from bootstrap import proc, syspkg; import os; print(syspkg.admin_rights(proc.Runner(os.environ)))"
+    probe = "from bootstrap.system import proc, syspkg; import os; print(syspkg.admin_rights(proc.Runner(os.environ)))"
     refused = Account("bootstrap-laptop", base)
     allowed = Account("bootstrap-sudoer", base, nopasswd_sudo=True)
     asks = Account("bootstrap-asks", base)

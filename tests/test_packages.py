@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import doctor, files, syspkg, versions
-from bootstrap.components import packages
-from bootstrap.context import Platform
-from bootstrap.errors import Failure
-from bootstrap.schema import Profile
-from bootstrap.steps import Applier
+from bootstrap.components.packages import component as packages
+from bootstrap.engine import doctor
+from bootstrap.profiles.schema import Profile
+from bootstrap.system import files, syspkg, versions
+from bootstrap.system.context import Platform
+from bootstrap.system.errors import Failure
+from bootstrap.system.steps import Applier
 from tests.conftest import IN_CI, bootstrap, need
 from tests.support.notebooks import NOTEBOOK
 from tests.support.packages import DEBIAN, FEDORA, MACOS, context, homebrew
@@ -253,7 +254,7 @@ def test_nbstripout_installed_for_real_keeps_outputs_out_of_commits(home: Path, 
     import yaml
 
     need("git")
-    from bootstrap.paths import builtin_profiles
+    from bootstrap.system.paths import builtin_profiles
 
     if not list(WHEELS.glob("nbstripout-0.8.1-*.whl")):
         message = f"no nbstripout wheel in {WHEELS} (.ci/run downloads it before the tests)"
@@ -363,7 +364,7 @@ def test_apt_installs_for_real_as_root_and_then_reports_converged(home: Path, tm
         if IN_CI:
             pytest.fail("CI runs as root so that apt can install for real")
         pytest.skip("installing with apt needs root")
-    from bootstrap.context import detect_platform
+    from bootstrap.system.context import detect_platform
 
     if detect_platform().family != "debian":
         pytest.fail("this test needs Debian or Ubuntu, as CI has")
@@ -415,7 +416,7 @@ def test_docker_without_an_engine_is_a_warning_not_an_error(home: Path, tmp_path
 def test_a_failure_shows_the_lines_that_explain_it_and_keeps_the_rest_in_a_bounded_log(
     home: Path, tmp_path: Path
 ) -> None:
-    from bootstrap import proc
+    from bootstrap.system import proc
 
     logs = tmp_path / "logs"
     runner = proc.Runner({**os.environ, "HOME": str(home), "SECRET_TOKEN": "hunter2-do-not-log"}, log_dir=logs)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from bootstrap.proc import TIMED_OUT, Runner
+from bootstrap.system.proc import TIMED_OUT, Runner
 
 
 def tty_nr(stat: str) -> int:
@@ -50,7 +50,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 IN_A_TERMINAL = textwrap.dedent(
     """
     import os
-    from bootstrap.proc import Runner
+    from bootstrap.system.proc import Runner
     runner = Runner(os.environ)
     probe = "read a b c d e f g rest < /proc/self/stat; echo tty_nr=$g; (: </dev/tty) 2>/dev/null && echo dev-tty=yes || echo dev-tty=no"
     print("self", open("/proc/self/stat").read().rsplit(")", 1)[1].split()[4])
@@ -92,9 +92,9 @@ def test_input_still_reaches_the_program() -> None:
 STOPPED_WHILE_WAITING = textwrap.dedent(
     """
     import os, signal, sys, threading, time
-    from bootstrap import parallel
-    from bootstrap.errors import Stopped
-    from bootstrap.proc import Runner
+    from bootstrap.system import parallel
+    from bootstrap.system.errors import Stopped
+    from bootstrap.system.proc import Runner
 
     runner = Runner(os.environ)
 

@@ -9,11 +9,14 @@ from typing import Any, Optional
 
 from rich.console import Console
 
-from bootstrap import answers, conditions, engine, profiles, render
-from bootstrap.paths import user_paths
-from bootstrap.profiles import ProfileInfo
-from bootstrap.schema import Prompt
-from bootstrap.steps import FileChange, Step
+from bootstrap.engine import converge as engine
+from bootstrap.engine import render
+from bootstrap.profiles import answers, conditions
+from bootstrap.profiles import load as profiles
+from bootstrap.profiles.load import ProfileInfo
+from bootstrap.profiles.schema import Prompt
+from bootstrap.system.paths import user_paths
+from bootstrap.system.steps import FileChange, Step
 from tests.conftest import bootstrap
 from tests.support.packages import DEBIAN, context
 
@@ -168,7 +171,7 @@ def test_the_short_plan_summarises_files_and_marks_what_steps_need(home: Path) -
 
 
 def render_prepared(loaded: profiles.Loaded) -> Any:
-    from bootstrap.runs import Prepared
+    from bootstrap.engine.runs import Prepared
 
     selection = engine.select(loaded.model, None, None)
     return Prepared("analyst", "chosen now", loaded, {}, loaded.model, selection)

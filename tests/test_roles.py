@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import engine, profiles, syspkg
-from bootstrap.components import dotfiles, packages
-from bootstrap.paths import builtin_dotfiles, builtin_profiles, user_paths
-from bootstrap.schema import Package
-from bootstrap.steps import Step
+from bootstrap.components.dotfiles import component as dotfiles
+from bootstrap.components.packages import component as packages
+from bootstrap.engine import converge as engine
+from bootstrap.profiles import load as profiles
+from bootstrap.profiles.schema import Package
+from bootstrap.system import syspkg
+from bootstrap.system.paths import builtin_dotfiles, builtin_profiles, user_paths
+from bootstrap.system.steps import Step
 from tests.conftest import bootstrap, need
 from tests.support.packages import DEBIAN, MACOS, context, homebrew
 

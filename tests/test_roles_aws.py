@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from bootstrap import answers, awsconfig, conditions
-from bootstrap.schema import Aws, AwsProfile, Profile, Prompt, SsoSession
+from bootstrap.components.aws import config as awsconfig
+from bootstrap.profiles import answers, conditions
+from bootstrap.profiles.schema import Aws, AwsProfile, Profile, Prompt, SsoSession
 from tests.conftest import bootstrap
 from tests.support.aws import run_aws, v2_first_on_path
 from tests.test_aws_config import messy_config

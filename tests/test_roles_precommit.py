@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bootstrap.paths import builtin_profiles
+from bootstrap.system.paths import builtin_profiles
 from tests.conftest import bootstrap, need
 from tests.support.aws import VENV_BIN
 from tests.support.notebooks import NOTEBOOK, stripped

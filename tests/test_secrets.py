@@ -422,9 +422,9 @@ def test_doctor_quick_scan_names_the_line_not_the_value(tmp_path: Path, home: Pa
 
 
 def test_first_day_run_offers_the_password_managers_cli(tmp_path: Path, home: Path) -> None:
-    from bootstrap.components import secrets as component
-    from bootstrap.context import Platform, from_environment
-    from bootstrap.schema import Profile
+    from bootstrap.components.secrets import component
+    from bootstrap.profiles.schema import Profile
+    from bootstrap.system.context import Platform, from_environment
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

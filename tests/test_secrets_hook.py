@@ -97,8 +97,8 @@ def test_hook_leaves_someone_elses_hook_alone(tmp_path: Path) -> None:
 
 
 def test_the_hook_every_new_repository_gets_says_where_the_secrets_check_goes(tmp_path: Path) -> None:
-    from bootstrap.paths import builtin_dotfiles
-    from bootstrap.secrets.hook import TEMPLATE_MARKER
+    from bootstrap.components.secrets.hook import TEMPLATE_MARKER
+    from bootstrap.system.paths import builtin_dotfiles
 
     template = (builtin_dotfiles() / "pre-commit-hook").read_text()
     assert TEMPLATE_MARKER in template  # the marker the check looks for is in the real template

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bootstrap import secretscan
-from bootstrap.secrets.envfile import parse_text
+from bootstrap.components.secrets import scan as secretscan
+from bootstrap.components.secrets.backends.envfile import parse_text
 from tests.conftest import bootstrap
 from tests.strategies import messy_text_file
 
@@ -342,7 +342,7 @@ def test_default_paths(tmp_path: Path, home: Path) -> None:
 )
 @settings(max_examples=60, deadline=None)
 def test_messy_files_never_crash_the_parser_or_the_scanner(data: bytes, refs: list[str]) -> None:
-    from bootstrap.errors import UserError
+    from bootstrap.system.errors import UserError
 
     text = data.decode("utf-8", errors="surrogateescape") + "\n" + "\n".join(refs)
     list(secretscan.scan_text(Path("f"), text))

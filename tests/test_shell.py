@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import files
+from bootstrap.system import files
 from tests.conftest import bootstrap, need, snapshot
 from tests.support.shells import interactive, link_bootstrap, registered, shell_env
 
@@ -224,8 +224,8 @@ def test_a_hand_edited_block_is_reported_and_repaired_only_after_the_diff_was_se
     assert blind.returncode == 1 and "in a terminal" in blind.stdout
     assert bashrc.read_bytes() == damaged  # nobody saw the diff: nothing touched
 
-    from bootstrap import runs
-    from bootstrap.context import from_environment
+    from bootstrap.engine import runs
+    from bootstrap.system.context import from_environment
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
@@ -267,7 +267,7 @@ def test_ensure_path_then_a_run_leave_one_block(home: Path, profile: Path, stand
 
 
 def test_fish_login_shell_old_path_snippet_is_taken_over(home: Path, profile: Path, stand_ins: Path) -> None:
-    from bootstrap.shellpath import LEGACY_FISH_TEXT
+    from bootstrap.components.shell.path import LEGACY_FISH_TEXT
 
     env = env_for(home, stand_ins)
     old = home / ".config" / "fish" / "conf.d" / "bootstrap-path.fish"
@@ -304,9 +304,9 @@ def test_prompt_shows_the_git_branch_and_aws_profile_and_zsh_gets_its_plugins(
 def test_ensure_path_for_other_login_shells(home: Path, shell: str) -> None:
     import dataclasses
 
-    from bootstrap import runs
-    from bootstrap.context import from_environment
-    from bootstrap.shellpath import on_login_path
+    from bootstrap.components.shell.path import on_login_path
+    from bootstrap.engine import runs
+    from bootstrap.system.context import from_environment
 
     binary = need(shell)
     with pytest.MonkeyPatch.context() as patch:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import completions, shellinit
-from bootstrap.shellinit import Setup
+from bootstrap.components.shell import completions
+from bootstrap.components.shell import initscripts as shellinit
+from bootstrap.components.shell.initscripts import Setup
 from tests.conftest import need
 
 TRICKY = 'it\'s "$HOME" `x` \\n $(echo no) ~ é'

@@ -255,9 +255,9 @@ def test_key_others_can_read_is_made_private_and_credential_helper_set(home: Pat
 def test_macos_block_is_read_by_any_openssh(home: Path) -> None:
     """UseKeychain exists only in Apple's ssh; IgnoreUnknown lets every other ssh read the block."""
     need("ssh")
-    from bootstrap import sshkeys
-    from bootstrap.paths import user_paths
-    from bootstrap.schema import GitHost
+    from bootstrap.components.git import sshkeys
+    from bootstrap.profiles.schema import GitHost
+    from bootstrap.system.paths import user_paths
 
     paths = user_paths(home)
     body = sshkeys.config_block(paths, [GitHost(host="github.com")], sshkeys.new_key(paths), macos=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bootstrap.proc import NOT_FOUND, TIMED_OUT, Result
-from bootstrap.sshprobe import classify
+from bootstrap.components.git.sshprobe import classify
+from bootstrap.system.proc import NOT_FOUND, TIMED_OUT, Result
 
 GITHUB_HI = "Hi ada! You've successfully authenticated, but GitHub does not provide shell access."
 CHANGED = """\

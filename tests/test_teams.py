@@ -474,7 +474,7 @@ def test_a_symbolic_link_in_a_team_repository_never_reaches_outside(tmp_path: Pa
     ],
 )
 def test_kind_and_default_team_name(source: str, kind: str, name: str) -> None:
-    from bootstrap import sources
+    from bootstrap.profiles import sources
 
     assert sources.kind_of(source) == kind
     assert sources.default_name(source) == name

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from bootstrap import releases
-from bootstrap.errors import UserError
-from bootstrap.tfconstraints import parse_version
-from bootstrap.tfversion import VERSION_FILE, NoMatch, Pin, find_pin, resolve
+from bootstrap.components.terraform.constraints import parse_version
+from bootstrap.components.terraform.pins import VERSION_FILE, NoMatch, Pin, find_pin, resolve
+from bootstrap.system import releases
+from bootstrap.system.errors import UserError
 from tests.conftest import bootstrap
 from tests.support.tmux import DONE, Terminal
 
@@ -167,7 +167,7 @@ def test_checksum_lookup() -> None:
 
 
 def test_built_in_hashicorp_key() -> None:
-    from bootstrap import verify
+    from bootstrap.system import verify
 
     ring = verify.keyring(None)
     (key,) = ring.keys
@@ -177,7 +177,7 @@ def test_built_in_hashicorp_key() -> None:
 
 
 def test_a_key_file_that_is_not_a_key_is_bad_input(tmp_path: Path) -> None:
-    from bootstrap import verify
+    from bootstrap.system import verify
 
     bad = tmp_path / "keys.asc"
     bad.write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnonsense\n-----END PGP PUBLIC KEY BLOCK-----\n")

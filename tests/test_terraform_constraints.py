@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bootstrap.tfconstraints import ConstraintError, parse, parse_version
-from bootstrap.tfversion import without_prerelease
+from bootstrap.components.terraform.constraints import ConstraintError, parse, parse_version
+from bootstrap.components.terraform.pins import without_prerelease
 
 RELEASES = [
     parse_version(v)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import verify
+from bootstrap.system import verify
 from tests.conftest import need
 from tests.support.tfmirror import Gpg
 

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bootstrap import trust
-from bootstrap.paths import Paths, user_paths
-from bootstrap.schema import Command
+from bootstrap.profiles import trust
+from bootstrap.profiles.schema import Command
+from bootstrap.system.paths import Paths, user_paths
 
 BASE = {"schema": 1, "extends": ["base"], "components": {"git": {"config": {"pull.rebase": "true"}}}}
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bootstrap import covered, schema
+from bootstrap.profiles import covered, schema
 from tests.conftest import bootstrap, need
 from tests.support.teams import TeamRepo
 

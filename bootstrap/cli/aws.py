@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from bootstrap.cli.options import context
-from bootstrap.errors import UserError, did_you_mean
+from bootstrap.system.errors import UserError, did_you_mean
 
 app = typer.Typer(
     help="Your AWS profiles: who you are in each, the role chains, and access denials explained.",
@@ -24,8 +24,9 @@ AwsProfileOpt = typer.Option(
 @app.command("whoami")
 def whoami(profile: Optional[str] = AwsProfileOpt) -> None:
     """Account, principal and role of one or every AWS profile, and the chain that leads there."""
-    from bootstrap import awsidentity, awsrender
-    from bootstrap.components import aws
+    from bootstrap.components.aws import component as aws
+    from bootstrap.components.aws import identity as awsidentity
+    from bootstrap.components.aws import render as awsrender
 
     ctx = context()
     local = aws.read_local(ctx)
@@ -71,8 +72,8 @@ def whoami(profile: Optional[str] = AwsProfileOpt) -> None:
 @app.command("graph")
 def graph() -> None:
     """The role-assumption graph: which profile assumes which role through which hop, and where MFA is needed."""
-    from bootstrap import awsrender
-    from bootstrap.components import aws
+    from bootstrap.components.aws import component as aws
+    from bootstrap.components.aws import render as awsrender
 
     ctx = context()
     local = aws.read_local(ctx)
@@ -103,8 +104,9 @@ def explain(
     ),
 ) -> None:
     """Explain an AccessDenied error in plain words, and write the access request for your platform team."""
-    from bootstrap import awsexplain, awsrender
-    from bootstrap.components import aws
+    from bootstrap.components.aws import component as aws
+    from bootstrap.components.aws import explain as awsexplain
+    from bootstrap.components.aws import render as awsrender
 
     ctx = context()
     if text is None:

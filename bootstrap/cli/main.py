@@ -16,9 +16,9 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import aws, profile, secrets, terraform, terragrunt
+from bootstrap.cli import aws, options, profile, secrets, terraform, terragrunt
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
-from bootstrap.errors import Cancelled, Failure, Stopped, UserError
+from bootstrap.system.errors import Cancelled, Failure, Stopped, UserError
 
 HELP = """\
 Set up this computer for data work, and check it stays that way.
@@ -43,6 +43,7 @@ app.add_typer(secrets.app, name="secrets")
 app.add_typer(aws.app, name="aws")
 app.add_typer(terraform.app, name="terraform")
 app.add_typer(terragrunt.app, name="terragrunt")
+options.APP = app
 
 
 def _version(value: bool) -> None:
@@ -80,8 +81,8 @@ def run(
     With another --profile than last time, what only the old profile set up is taken away
     (shown first; `bootstrap undo` puts it back).
     """
-    from bootstrap import render, runs
-    from bootstrap.prompts import TerminalPrompter
+    from bootstrap.engine import render, runs
+    from bootstrap.profiles.prompts import TerminalPrompter
 
     ctx = context()
     warning = runs.root_warning(ctx)
@@ -122,7 +123,8 @@ def plan(
     ),
 ) -> None:
     """Show what `run` would change (file diffs and commands). Changes nothing."""
-    from bootstrap import engine, render, runs
+    from bootstrap.engine import converge as engine
+    from bootstrap.engine import render, runs
 
     try:
         ctx = context()
@@ -157,8 +159,8 @@ def doctor(
     next step. On a computer bootstrap has not set up yet, it first says to run `bootstrap`.
     Long text wraps to the terminal, never cut. Exit code 1 when something is broken.
     """
-    from bootstrap import doctor as doctor_mod
-    from bootstrap import render_doctor, runs
+    from bootstrap.engine import doctor as doctor_mod
+    from bootstrap.engine import render_doctor, runs
 
     ctx = context()
     ctx.offline = offline
@@ -171,7 +173,7 @@ def doctor(
     elif report:
         print(render_doctor.doctor_markdown(ctx, result, prepared.answers), end="")
     else:
-        from bootstrap.shellpath import typed
+        from bootstrap.components.shell.path import typed
 
         program = typed(ctx)
         first_run = f"{program} run --profile {shlex.quote(profile)}" if profile else program
@@ -191,8 +193,8 @@ def undo(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Put back every file a run changed, byte for byte. Never uninstalls software or deletes keys."""
-    from bootstrap import render, runs
-    from bootstrap.prompts import TerminalPrompter
+    from bootstrap.engine import render, runs
+    from bootstrap.profiles.prompts import TerminalPrompter
 
     ctx = context()
     if list_runs:
@@ -221,7 +223,8 @@ def ensure_path(
     ),
 ) -> None:
     """Put ~/.local/bin on the login shell's PATH (used by install.sh)."""
-    from bootstrap import render, runs, shellpath
+    from bootstrap.components.shell import path as shellpath
+    from bootstrap.engine import render, runs
 
     ctx = context()
     if command:
@@ -300,7 +303,7 @@ def _stopped(reason: str, code: int) -> None:
 def _crash(exc: BaseException) -> None:
     import traceback
 
-    from bootstrap.context import from_environment
+    from bootstrap.system.context import from_environment
 
     ctx = from_environment(interactive=False)
     log = ctx.paths.crash_log

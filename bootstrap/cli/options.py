@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import typer
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.steps import Step
+    from bootstrap.system.context import Context
+    from bootstrap.system.steps import Step
 
 ProfileOpt = typer.Option(
     None,
@@ -37,16 +37,30 @@ SkipOpt = typer.Option(
 )
 
 
-def context() -> Context:
-    from bootstrap.context import from_environment
+# The whole CLI, set by bootstrap.cli.main where it is built: the context hands it down to the
+# shell component for bootstrap's completion scripts (no layer below may import the CLI).
+APP: Optional[typer.Typer] = None
 
-    return from_environment()
+
+def context() -> Context:
+    from bootstrap.system.context import from_environment
+
+    ctx = from_environment()
+    ctx.commands = _commands
+    return ctx
+
+
+def _commands() -> Any:
+    import typer.main
+
+    assert APP is not None, "bootstrap.cli.main sets APP when it builds the CLI"
+    return typer.main.get_command(APP)
 
 
 def journaled(ctx: Context, kind: str, make_steps: Callable[[], list[Optional[Step]]]) -> None:
     """A command's own file steps (the terraform and terragrunt commands), applied under the
     run lock (waiting for a racing install) and journaled for `bootstrap undo`."""
-    from bootstrap import render, runs
+    from bootstrap.engine import render, runs
 
     runs.apply_steps(
         ctx,

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from bootstrap.cli.options import context
-from bootstrap.errors import UserError
+from bootstrap.system.errors import UserError
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
+    from bootstrap.system.context import Context
 
 app = typer.Typer(
     help="List, show, validate and describe profiles; add, update, trust and remove team sources.",
@@ -24,7 +24,7 @@ app = typer.Typer(
 @app.command("list")
 def profile_list() -> None:
     """List the profiles you can choose: built-in roles, your own, and your teams'."""
-    from bootstrap import profiles
+    from bootstrap.profiles import load as profiles
 
     ctx = context()
     for info in profiles.available(ctx.paths):
@@ -40,7 +40,7 @@ def profile_show(
     """Show what a profile sets up, with everything it extends merged in."""
     import yaml
 
-    from bootstrap import profiles
+    from bootstrap.profiles import load as profiles
 
     ctx = context()
     loaded = profiles.load(name, ctx.paths)
@@ -48,7 +48,7 @@ def profile_show(
     if as_yaml:
         print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
         return
-    from bootstrap import render
+    from bootstrap.engine import render
 
     render.profile_summary(ctx, ctx.console, loaded)
 
@@ -64,7 +64,7 @@ def profile_validate(
 
     Profiles in a team repository extend each other by name, as they will once the team is added.
     """
-    from bootstrap import validate
+    from bootstrap.profiles import validate
 
     ctx = context()
     bad = 0
@@ -84,7 +84,7 @@ def profile_schema() -> None:
     """Print the profile JSON Schema (for editors and CI)."""
     import json
 
-    from bootstrap.schema import json_schema
+    from bootstrap.profiles.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
 
@@ -99,7 +99,7 @@ TrustOpt = typer.Option(
 
 def _confirm(ctx: Context, question: str, yes: bool) -> bool:
     """Ask on a terminal; --yes or no terminal means go ahead (no command here trusts by itself)."""
-    from bootstrap.prompts import TerminalPrompter
+    from bootstrap.profiles.prompts import TerminalPrompter
 
     if yes or not ctx.interactive:
         return True
@@ -123,7 +123,9 @@ def profile_add(
 
     Nothing from the team runs: its `commands:` are shown and wait for `bootstrap profile trust TEAM`.
     """
-    from bootstrap import profiles, render_teams, sources, trust
+    from bootstrap.engine import render_teams
+    from bootstrap.profiles import load as profiles
+    from bootstrap.profiles import sources, trust
 
     ctx = context()
     fetched = sources.fetch_new(ctx, source, name, ref)
@@ -154,8 +156,9 @@ def profile_update(
 
     Changed commands need `bootstrap profile trust TEAM` again before they run.
     """
-    from bootstrap import render_teams, sources, trust
-    from bootstrap.errors import Failure
+    from bootstrap.engine import render_teams
+    from bootstrap.profiles import sources, trust
+    from bootstrap.system.errors import Failure
 
     ctx = context()
     names = [team] if team else sorted(sources.read_all(ctx.paths))
@@ -196,7 +199,7 @@ def profile_remove(
     yes: bool = YesOpt,
 ) -> None:
     """Remove a team's profiles, pin and trust. Changes nothing that a run set up."""
-    from bootstrap import sources
+    from bootstrap.profiles import sources
 
     ctx = context()
     sources.get(ctx.paths, team) if not (ctx.paths.teams / team).exists() else None
@@ -216,7 +219,8 @@ def profile_trust(
 
     Any later change to them, however small, needs trusting again.
     """
-    from bootstrap import render_teams, sources, trust
+    from bootstrap.engine import render_teams
+    from bootstrap.profiles import sources, trust
 
     ctx = context()
     source = trust.find(ctx.paths, name)
@@ -267,7 +271,8 @@ def profile_new(
     installer: str = typer.Option("", "--installer", metavar="URL", help="Where install.sh can be downloaded."),
 ) -> None:
     """Create a team repository: a profile extending ROLE, a README with the one-line install, and validation in pre-commit and CI."""
-    from bootstrap import profiles, scaffold, sources, validate
+    from bootstrap.profiles import load as profiles
+    from bootstrap.profiles import scaffold, sources, validate
 
     ctx = context()
     profiles.resolve(role, ctx.paths)  # an unknown role fails here, with the known names

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from bootstrap.cli.options import ProfileOpt, context
-from bootstrap.errors import Failure, UserError
+from bootstrap.system.errors import Failure, UserError
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.schema import Profile
-    from bootstrap.secretscan import Hit, Scanner
+    from bootstrap.components.secrets.scan import Hit, Scanner
+    from bootstrap.profiles.schema import Profile
+    from bootstrap.system.context import Context
 
 app = typer.Typer(
     help="Secrets from your password manager: check them, run a command with them, find plaintext ones.",
@@ -31,7 +31,7 @@ EnvFileOpt = typer.Option(
 
 
 def _profile(ctx: Context, profile: Optional[str]) -> Profile:
-    from bootstrap import runs
+    from bootstrap.engine import runs
 
     return runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor").profile
 
@@ -39,7 +39,8 @@ def _profile(ctx: Context, profile: Optional[str]) -> Profile:
 @app.command("check")
 def check(profile: Optional[str] = ProfileOpt, env_file: Optional[list[Path]] = EnvFileOpt) -> None:
     """Resolve every secret the profile names (values are never shown). Exit 1 when one does not resolve."""
-    from bootstrap.secrets import environ, render
+    from bootstrap.components.secrets import render
+    from bootstrap.components.secrets.backends import environ
 
     ctx = context()
     entries = environ.wanted(ctx, _profile(ctx, profile), env_file or [])
@@ -64,7 +65,8 @@ def exec_(
     """Run a command with the profile's secrets in its environment only; exits with the command's exit code."""
     import os
 
-    from bootstrap.secrets import environ, render
+    from bootstrap.components.secrets import render
+    from bootstrap.components.secrets.backends import environ
 
     ctx = context()
     entries = environ.wanted(ctx, _profile(ctx, profile), env_file or [])
@@ -103,8 +105,8 @@ def scan(
     ),
 ) -> None:
     """Find plaintext secrets; prints file:line and the kind, never the value. Exit 1 when any is found."""
-    from bootstrap import secretscan
-    from bootstrap.secrets import render
+    from bootstrap.components.secrets import render
+    from bootstrap.components.secrets import scan as secretscan
 
     ctx = context()
     scanner = secretscan.Scanner(include_all)
@@ -152,9 +154,10 @@ def hook(
     repo: Path = typer.Argument(Path("."), metavar="[REPO]", help="The git repository (default: the current one)."),
 ) -> None:
     """Install a git pre-commit hook that blocks commits with plaintext secrets, after proving it works."""
-    from bootstrap import files, runs
-    from bootstrap.secrets import hook as hook_mod
-    from bootstrap.steps import Applier
+    from bootstrap.components.secrets import hook as hook_mod
+    from bootstrap.engine import runs
+    from bootstrap.system import files
+    from bootstrap.system.steps import Applier
 
     ctx = context()
     steps = hook_mod.steps(ctx, repo.resolve())
@@ -187,7 +190,7 @@ def set_(
     replace: bool = typer.Option(False, "--replace", help="Overwrite the entry when it already exists."),
 ) -> None:
     """Store a secret in your password manager. The value comes from a hidden prompt or stdin, never an argument."""
-    from bootstrap.secrets import backend, environ
+    from bootstrap.components.secrets.backends import backend, environ
 
     ctx = context()
     ref = environ.reference_for(ctx, _profile(ctx, profile), name)

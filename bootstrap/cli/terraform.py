@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from bootstrap.cli.options import ProfileOpt, context, journaled
-from bootstrap.errors import Failure, UserError
+from bootstrap.system.errors import Failure, UserError
 
 if TYPE_CHECKING:
-    from bootstrap.components.terraform import Settings
-    from bootstrap.context import Context
-    from bootstrap.steps import Step
-    from bootstrap.tfversion import Pin
+    from bootstrap.components.terraform.component import Settings
+    from bootstrap.components.terraform.pins import Pin
+    from bootstrap.system.context import Context
+    from bootstrap.system.steps import Step
 
 app = typer.Typer(
     help="Pinned Terraform versions: verified installs, and the right version in each project.",
@@ -27,18 +27,19 @@ app = typer.Typer(
 
 
 def _settings(ctx: Context, profile: Optional[str]) -> Settings:
-    from bootstrap import runs
-    from bootstrap.components import terraform
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.engine import runs
 
     prepared = runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor")
     return terraform.settings(ctx, prepared.profile.components.terraform)
 
 
 def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> str:
-    from bootstrap import releases, tfrender
-    from bootstrap.components import terraform
-    from bootstrap.tfconstraints import try_version
-    from bootstrap.tfversion import Pin, resolve
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.components.terraform import render as tfrender
+    from bootstrap.components.terraform.constraints import try_version
+    from bootstrap.components.terraform.pins import Pin, resolve
+    from bootstrap.system import releases
 
     if spec:
         exact = try_version(spec.lstrip("="))
@@ -69,7 +70,7 @@ def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path)
 
 def _refusal(ctx: Context, directory: Path, conf: Settings, pin: Optional[Pin] = None) -> None:
     """Say before choosing what Terraform itself will refuse in the folder's pins (the shim does not ask)."""
-    from bootstrap.tfversion import find_pin, refusal
+    from bootstrap.components.terraform.pins import find_pin, refusal
 
     pin = pin or find_pin(directory, ctx.home, conf.default)
     warning = refusal(pin, ctx.tilde) if pin else None
@@ -87,7 +88,7 @@ def install(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Download, verify (SHA-256 and HashiCorp's signature) and install a Terraform version."""
-    from bootstrap.components import terraform
+    from bootstrap.components.terraform import component as terraform
 
     ctx = context()
     conf = _settings(ctx, profile)
@@ -114,10 +115,10 @@ def use(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Pin a version for this folder (writes .terraform-version) and install it."""
-    from bootstrap import files
-    from bootstrap.components import terraform
-    from bootstrap.steps import FileChange, Step
-    from bootstrap.tfversion import VERSION_FILE, Pin, resolve
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.components.terraform.pins import VERSION_FILE, Pin, resolve
+    from bootstrap.system import files
+    from bootstrap.system.steps import FileChange, Step
 
     ctx = context()
     conf = _settings(ctx, profile)
@@ -150,14 +151,14 @@ def list_versions(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """List installed versions (or, with --remote, every release), newest first."""
-    from bootstrap.components import terraform
-    from bootstrap.tfconstraints import try_version
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.components.terraform.constraints import try_version
 
     ctx = context()
     conf = _settings(ctx, profile)
     have = terraform.installed(ctx)
     if remote:
-        from bootstrap import releases
+        from bootstrap.system import releases
 
         try:
             listed = terraform.site(ctx, conf).versions(fresh=True)
@@ -186,8 +187,8 @@ def which(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Print the version chosen for DIR, whether it is installed, and the file and line that decided it."""
-    from bootstrap import tfrender
-    from bootstrap.components import terraform
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.components.terraform import render as tfrender
 
     ctx = context()
     if not directory.is_dir():
@@ -221,9 +222,9 @@ def uninstall(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Remove one installed Terraform version."""
-    from bootstrap import releases
-    from bootstrap.components import terraform
-    from bootstrap.errors import did_you_mean
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.system import releases
+    from bootstrap.system.errors import did_you_mean
 
     ctx = context()
     _settings(ctx, profile)
@@ -238,7 +239,7 @@ def uninstall(
 @app.command("exec", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def exec_(typer_ctx: typer.Context) -> None:
     """The shim's slow path: resolve the version for this folder, install it if needed, run it."""
-    from bootstrap.components import terraform
+    from bootstrap.components.terraform import component as terraform
 
     ctx = context()
     args = [a for a in typer_ctx.args]

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from bootstrap.cli.options import ProfileOpt, context, journaled
-from bootstrap.errors import Failure, UserError
+from bootstrap.system.errors import Failure, UserError
 
 if TYPE_CHECKING:
-    from bootstrap.context import Context
-    from bootstrap.terragrunt import Settings
-    from bootstrap.tfconstraints import Version
+    from bootstrap.components.terraform.constraints import Version
+    from bootstrap.components.terraform.terragrunt import Settings
+    from bootstrap.system.context import Context
 
 app = typer.Typer(
     help=(
@@ -28,7 +28,8 @@ app = typer.Typer(
 
 
 def _settings(ctx: Context, profile: Optional[str]) -> Settings:
-    from bootstrap import runs, terragrunt
+    from bootstrap.components.terraform import terragrunt
+    from bootstrap.engine import runs
 
     prepared = runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor")
     spec = prepared.profile.components.terraform
@@ -36,8 +37,8 @@ def _settings(ctx: Context, profile: Optional[str]) -> Settings:
 
 
 def _chosen(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> Version:
-    from bootstrap import terragrunt
-    from bootstrap.tfversion import Pin
+    from bootstrap.components.terraform import terragrunt
+    from bootstrap.components.terraform.pins import Pin
 
     if spec:
         return terragrunt.resolve(ctx, conf, Pin(spec, "the command line"))
@@ -53,7 +54,9 @@ def _chosen(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) 
 
 def _install(ctx: Context, conf: Settings, version: Version) -> bool:
     """Install version when missing; True when it was downloaded now."""
-    from bootstrap import releases, terragrunt, tfrender
+    from bootstrap.components.terraform import render as tfrender
+    from bootstrap.components.terraform import terragrunt
+    from bootstrap.system import releases
 
     try:
         with tfrender.download_progress(ctx, f"Terragrunt {version}") as progress:
@@ -79,7 +82,7 @@ def install(
     The download is checked against the release's SHA256SUMS, and against its OpenPGP signature
     (SHA256SUMS.gpgsig) when signing keys are set (terraform.terragrunt.keys or
     BOOTSTRAP_TERRAGRUNT_KEYS); without keys it is checked by checksum only, and this says so."""
-    from bootstrap import terragrunt
+    from bootstrap.components.terraform import terragrunt
 
     ctx = context()
     conf = _settings(ctx, profile)
@@ -104,14 +107,14 @@ def list_versions(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """List installed Terragrunt versions (or, with --remote, every release), newest first."""
-    from bootstrap import terragrunt
-    from bootstrap.tfconstraints import try_version
+    from bootstrap.components.terraform import terragrunt
+    from bootstrap.components.terraform.constraints import try_version
 
     ctx = context()
     conf = _settings(ctx, profile)
     have = terragrunt.installed(ctx)
     if remote:
-        from bootstrap import releases
+        from bootstrap.system import releases
 
         try:
             listed = terragrunt.site(ctx, conf).versions(fresh=True)
@@ -136,7 +139,7 @@ def which(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Print the Terragrunt version chosen for DIR, whether it is installed, and what chose it."""
-    from bootstrap import terragrunt
+    from bootstrap.components.terraform import terragrunt
 
     ctx = context()
     if not directory.is_dir():
@@ -144,7 +147,7 @@ def which(
     conf = _settings(ctx, profile)
     pin = terragrunt.find_pin(directory, ctx.home, conf.default)
     if pin is None:
-        from bootstrap import tfrender
+        from bootstrap.components.terraform import render as tfrender
 
         other = terragrunt.fallback(ctx)
         if other is None:
@@ -181,8 +184,9 @@ def uninstall(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Remove one installed Terragrunt version."""
-    from bootstrap import releases, terragrunt
-    from bootstrap.errors import did_you_mean
+    from bootstrap.components.terraform import terragrunt
+    from bootstrap.system import releases
+    from bootstrap.system.errors import did_you_mean
 
     ctx = context()
     conf = _settings(ctx, profile)
@@ -200,7 +204,7 @@ def uninstall(
 @app.command("exec", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def exec_(typer_ctx: typer.Context) -> None:
     """The shim's slow path: resolve the version for this folder, install it if needed, run it."""
-    from bootstrap import terragrunt
+    from bootstrap.components.terraform import terragrunt
 
     ctx = context()
     args = list(typer_ctx.args)

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from bootstrap import runs
-from bootstrap.context import from_environment
+from bootstrap.engine import runs
+from bootstrap.system.context import from_environment
 from tests.conftest import snapshot, trust_profile_file
 
 

@@ -6,9 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-from bootstrap.context import Context, Platform
-from bootstrap.paths import user_paths
-from bootstrap.proc import Runner
+from bootstrap.system.context import Context, Platform
+from bootstrap.system.paths import user_paths
+from bootstrap.system.proc import Runner
 
 SUPPORT = Path(__file__).resolve().parent
 MACOS = Platform("darwin", "arm64", version="14.5")
