@@ -16,7 +16,6 @@ Run alone with `scripts/test -m fresh_machine`.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -103,8 +102,6 @@ def _it_image(machine: Machine) -> None:
     (machine.root / "etc/uv/uv.toml").write_text('no-index = true\nfind-links = ["/var/cache/test-wheels"]\n')
     made = machine.as_root(f"useradd --create-home --shell /bin/bash {LAPTOP}")  # no sudo rights
     assert made.returncode == 0, made.stderr
-    with (machine.root / "etc/hosts").open("a") as hosts:  # sudo looks its own host name up
-        hosts.write(f"127.0.1.1 {socket.gethostname()}\n")
     assert made.returncode == 0, made.stderr
 
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -204,6 +205,9 @@ def fresh(workdir: Path, caches: Path) -> Machine:
     root.mkdir()
     subprocess.run(["tar", "-xpf", str(image), "--numeric-owner", "-C", str(root)], check=True)
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    # what Debian's installer writes and debootstrap's minbase leaves out: localhost and the
+    # machine's own name resolve without asking a name server (sudo looks its host name up)
+    (root / "etc" / "hosts").write_text(f"127.0.0.1 localhost\n127.0.1.1 {socket.gethostname()}\n::1 localhost\n")
     for name in ("apt", "pip", "uv", "wheels"):
         (caches / name).mkdir(parents=True, exist_ok=True)
     (caches / "apt" / "partial").mkdir(exist_ok=True)
