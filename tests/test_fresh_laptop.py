@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, REPO
+from tests.conftest import REPO
 from tests.support import fresh_machine, tfmirror, tmux
 from tests.support.fresh_machine import Machine
 
@@ -53,13 +53,7 @@ ANSWERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 @pytest.fixture(scope="module")
 def caches() -> Path:
-    why = fresh_machine.usable()
-    if why is not None:
-        if IN_CI:
-            pytest.fail(why)
-        pytest.skip(why)
-    path = fresh_machine.CACHE / "downloads"
-    path.mkdir(parents=True, exist_ok=True)
+    path = fresh_machine.downloads()
     _wheelhouse(path / "wheels")
     return path
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
 from tests.support import fresh_machine, ghreleases, tfmirror
 from tests.support.aws import moto_server
 from tests.support.fresh_machine import USER, Machine, Ran
@@ -77,14 +76,7 @@ FIGURES: list[str] = []
 
 @pytest.fixture(scope="module")
 def caches() -> Path:
-    why = fresh_machine.usable()
-    if why is not None:
-        if IN_CI:
-            pytest.fail(why)
-        pytest.skip(why)
-    path = fresh_machine.CACHE / "downloads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return fresh_machine.downloads()
 
 
 def _ok(result: Ran, what: str) -> str:
