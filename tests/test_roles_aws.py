@@ -159,7 +159,8 @@ def test_a_start_url_without_an_account_number_sets_up_the_sign_in_only(home: Pa
         "name: Ada\nemail: ada@example.com\naws_start_url: https://acme.awsapps.com/start\naws_account_id: ''\n"
     )
     run = bootstrap("run", "--yes", "--profile", "analyst", "--answers", str(path), *ONLY_AWS)
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 3, run.stdout + run.stderr  # only the sign-in waits, on the person
+    assert "aws sso login --sso-session company" in run.stdout.split("Waiting on you:", 1)[1]
     config = (home / ".aws" / "config").read_text()
     assert "[sso-session company]" in config and "sso_start_url = https://acme.awsapps.com/start" in config
     assert "[profile company-readonly]" not in config and "[default]" not in config
