@@ -261,7 +261,7 @@ def _schema_keys(model: type, prefix: str = "") -> list[str]:
     """Every key path of the profile schema, down to the leaves."""
     from pydantic import BaseModel
 
-    from bootstrap.profiles import _unwrap
+    from bootstrap.profiles.load import _unwrap
 
     found = []
     for name, info in model.model_fields.items():  # type: ignore[attr-defined]
@@ -292,7 +292,7 @@ def test_every_key_of_the_profile_schema_is_classified() -> None:
         return any(p in covered.KEYS and covered.KEYS[p][0] != covered.INERT for p in parents)
 
     missing = [k for k in keys if not classified(k)]
-    assert missing == [], f"classify these in bootstrap/covered.py KEYS: {missing}"
+    assert missing == [], f"classify these in bootstrap/profiles/covered.py KEYS: {missing}"
     assert all(kind in (covered.INERT, covered.COVERED, covered.NOT_YET) for kind, _ in covered.KEYS.values())
     assert all(why for _, why in covered.KEYS.values())
 
