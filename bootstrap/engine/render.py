@@ -57,12 +57,16 @@ def switching_line(prepared: Prepared) -> str:
     )
 
 
-def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[ComponentPlan], diffs: bool = True) -> int:
-    """Print what a run would do in full (commands, diffs); returns the number of pending steps."""
+def _header(ctx: Context, console: Console, prepared: Prepared) -> None:
     console.print(profile_line(ctx, prepared), markup=False)
     moving = switching_line(prepared)
     if moving:
         console.print(moving, markup=False)
+
+
+def plan(ctx: Context, console: Console, prepared: Prepared, plans: list[ComponentPlan], diffs: bool = True) -> int:
+    """Print what a run would do in full (commands, diffs); returns the number of pending steps."""
+    _header(ctx, console, prepared)
     pending = 0
     for item in plans:
         if not item.steps and not item.error:
@@ -187,10 +191,7 @@ def short_plan(ctx: Context, console: Console, prepared: Prepared, plans: list[C
     Generated files show as their path and size, never whole (the full diffs are one key away);
     what will ask for a password, use the network or need an administrator is marked.
     """
-    console.print(profile_line(ctx, prepared), markup=False)
-    moving = switching_line(prepared)
-    if moving:
-        console.print(moving, markup=False)
+    _header(ctx, console, prepared)
     pending = 0
     settled = [p.name for p in plans if not p.steps and not p.error]
     for item in plans:
