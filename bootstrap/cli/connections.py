@@ -70,6 +70,10 @@ def exec_(
 
     ctx = context()
     conn = _one(_connections(ctx, profile), name)
+    # parsing stops at NAME, so the `--` between NAME and the command arrives with the command
+    command = command[1:] if command[:1] == ["--"] else command
+    if not command:
+        raise UserError("give the command to run after --, e.g. bootstrap connections exec warehouse -- psql")
     values, problems = probe.secrets_of(ctx, conn)
     if problems:
         for problem in problems:

@@ -1,0 +1,171 @@
+"""`bootstrap connections check`, doctor's connections.* checks and `connections exec`, against
+a real PostgreSQL with the password in a real pass store, and a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import bootstrap, need
+from tests.support.net import free_port
+from tests.support.postgres import Server, postgres
+from tests.support.secrets import fingerprint, gnupg, pass_insert
+
+__all__ = ["gnupg", "postgres"]  # fixtures
+
+CANARY = "Canary-Pg-Pw-7f3a9"
+ONLY = {"BOOTSTRAP_SKIP": "packages,shell,secrets,aws,terraform,git,dotfiles"}
+
+
+@pytest.fixture(scope="module")
+def roles(postgres: Server) -> Server:
+    postgres.sql(
+        f"CREATE ROLE dana LOGIN PASSWORD '{CANARY}'",
+        "CREATE DATABASE analytics",
+        "CREATE DATABASE restricted",
+        "REVOKE CONNECT ON DATABASE restricted FROM PUBLIC",
+    )
+    return postgres
+
+
+@pytest.fixture
+def store(gnupg: Path, home: Path) -> Iterator[None]:
+    need("pass")
+    subprocess.run(["pass", "init", fingerprint()], check=True, capture_output=True)
+    pass_insert("data/warehouse", CANARY + "\n")
+    yield
+
+
+def profile(tmp_path: Path, port: int, database: str = "analytics") -> Path:
+    path = tmp_path / "team.yaml"
+    path.write_text(
+        "schema: 1\n"
+        "components:\n"
+        "  connections:\n"
+        "    warehouse:\n"
+        "      type: postgres\n"
+        "      host: 127.0.0.1\n"
+        f"      port: {port}\n"
+        f"      database: {database}\n"
+        "      user: dana\n"
+        "      password: pass://data/warehouse\n"
+        "      dbt: {profile: acme, target: dev, schema: dbt_dana}\n"
+    )
+    return path
+
+
+def files_holding(root: Path, text: str) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
+
+
+def test_run_writes_no_password_and_the_check_runs_a_real_query(
+    tmp_path: Path, home: Path, roles: Server, store: None
+) -> None:
+    team = profile(tmp_path, roles.port)
+    run = bootstrap("run", "--yes", "--profile", str(team), env=ONLY)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "DBT_ENV_SECRET_WAREHOUSE_PASSWORD" in (home / ".dbt" / "profiles.yml").read_text()
+    assert (
+        f"[warehouse]\nhost=127.0.0.1\nport={roles.port}\ndbname=analytics\nuser=dana\n"
+        in (home / ".pg_service.conf").read_text()
+    )
+    assert files_holding(home, CANARY) == []  # the store keeps it encrypted; nothing else holds it
+
+    check = bootstrap("connections", "check", "--profile", str(team))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert f"ok     warehouse: select 1 ran on analytics at 127.0.0.1:{roles.port} as dana" in check.stdout
+    assert CANARY not in check.stdout + check.stderr
+
+    doctor = bootstrap("doctor", "--json", "--profile", str(team), env=ONLY)
+    found = {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert found["connections.warehouse"]["status"] == "ok", found["connections.warehouse"]
+    offline = bootstrap("doctor", "--json", "--offline", "--profile", str(team), env=ONLY)
+    skipped = {c["id"]: c for c in json.loads(offline.stdout)["checks"]}["connections.warehouse"]
+    assert skipped["status"] == "skipped"
+
+    # the program gets the service and the password in its environment, and psql connects with them
+    psql = need("psql")
+    who = bootstrap("connections", "exec", "--profile", str(team), "warehouse", "--", psql, "-tAc",
+                    "select current_user || '@' || current_database()")  # fmt: skip
+    assert who.returncode == 0, who.stderr
+    assert who.stdout.strip() == "dana@analytics"
+    assert CANARY not in who.stdout + who.stderr
+    assert files_holding(home, CANARY) == []
+
+
+def test_a_wrong_password_says_so_with_the_command_that_replaces_it(tmp_path: Path, roles: Server, store: None) -> None:
+    pass_insert("data/warehouse", "not-the-password\n")
+    check = bootstrap("connections", "check", "warehouse", "--profile", str(profile(tmp_path, roles.port)))
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert f"FAILED warehouse: 127.0.0.1:{roles.port} refused the password of dana: wrong or expired" in check.stdout
+    assert "next: bootstrap secrets set pass://data/warehouse --replace" in check.stdout
+    assert "not-the-password" not in check.stdout + check.stderr
+
+
+def test_a_missing_grant_gives_the_grant_to_ask_for(tmp_path: Path, roles: Server, store: None) -> None:
+    check = bootstrap("connections", "check", "--profile", str(profile(tmp_path, roles.port, "restricted")))
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "permission denied" in check.stdout
+    assert """ask the database's administrator to run: GRANT CONNECT ON DATABASE "restricted" TO "dana";""" in (
+        check.stdout
+    )
+
+
+def test_a_server_that_does_not_answer_is_out_of_reach(tmp_path: Path, roles: Server, store: None) -> None:
+    # nothing listens on this port: the server is down (or behind a VPN that is off)
+    check = bootstrap("connections", "check", "--profile", str(profile(tmp_path, free_port())))
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "FAILED warehouse: cannot reach 127.0.0.1:" in check.stdout
+    assert "check your network or VPN" in check.stdout
+
+
+def test_an_unknown_name_is_bad_input(tmp_path: Path) -> None:
+    team = profile(tmp_path, 5432)
+    check = bootstrap("connections", "check", "warehose", "--profile", str(team))
+    assert check.returncode == 2
+    assert "warehose is not a connection of this profile" in check.stderr and "warehouse" in check.stderr
+    run = bootstrap("connections", "exec", "--profile", str(team), "nope", "--", "true")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_duckdb_for_real(tmp_path: Path, home: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    (home / "data").mkdir()
+    with duckdb.connect(str(home / "data" / "local.duckdb")) as db:
+        db.execute("create table t as select 42 as x")
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "schema: 1\ncomponents:\n  connections:\n"
+        "    local: {type: duckdb, path: ~/data/local.duckdb}\n"
+        "    gone: {type: duckdb, path: ~/data/missing.duckdb}\n"
+    )
+    check = bootstrap("connections", "check", "--profile", str(team))
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "ok     local: select 1 ran on ~/data/local.duckdb" in check.stdout
+    assert "FAILED gone: the DuckDB file ~/data/missing.duckdb does not exist yet" in check.stdout
+    assert not (home / "data" / "missing.duckdb").exists()  # a check never creates a database
+    one = bootstrap("connections", "check", "local", "--profile", str(team))
+    assert one.returncode == 0, one.stdout + one.stderr
+
+
+def test_help_and_a_doctor_without_connections_load_no_driver(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "import importlib\n"
+        "main = importlib.import_module('bootstrap.cli.main')\n"
+        "for args in (['--help'], ['connections', '--help'], ['doctor', '--offline', '--json']):\n"
+        "    try:\n"
+        "        main.app(args, standalone_mode=True)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "loaded = [m for m in ('psycopg', 'duckdb', 'snowflake', 'pyathena', 'ruamel') if m in sys.modules]\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert "LOADED []" in result.stderr, result.stderr[-2000:]
+    assert '"checks"' in result.stdout and "connections" in result.stdout  # doctor ran; the help lists the group
