@@ -4,6 +4,7 @@ a real PostgreSQL with the password in a real pass store, and a real DuckDB file
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -169,3 +170,52 @@ def test_help_and_a_doctor_without_connections_load_no_driver(tmp_path: Path) ->
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert "LOADED []" in result.stderr, result.stderr[-2000:]
     assert '"checks"' in result.stdout and "connections" in result.stdout  # doctor ran; the help lists the group
+
+
+DBT_WHEELS = Path(__file__).resolve().parent.parent / ".ci" / "wheels" / "dbt"
+
+
+@pytest.fixture(scope="module")
+def dbt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dbt-core and dbt-postgres in a virtual environment of their own, from the wheels .ci/run downloaded."""
+    from tests.conftest import IN_CI
+
+    if not list(DBT_WHEELS.glob("dbt_core-*.whl")) or not list(DBT_WHEELS.glob("dbt_postgres-*.whl")):
+        message = f"no dbt wheels in {DBT_WHEELS} (.ci/run downloads them before the tests)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    venv = tmp_path_factory.mktemp("dbt") / "venv"
+    python = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, capture_output=True)
+    install = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-index", "--find-links", str(DBT_WHEELS), "dbt-core", "dbt-postgres"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr[-2000:]
+    return venv / "bin" / "dbt"
+
+
+def test_secrets_exec_gives_dbt_debug_the_password(
+    tmp_path: Path, home: Path, roles: Server, store: None, dbt: Path
+) -> None:
+    team = profile(tmp_path, roles.port)
+    run = bootstrap("run", "--yes", "--profile", str(team), env=ONLY)
+    assert run.returncode == 0, run.stdout + run.stderr
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: demo\nversion: '1.0'\nprofile: acme\nconfig-version: 2\n")
+    quiet = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1", "DBT_USE_COLORS": "false"}
+    debug = bootstrap("secrets", "exec", "--profile", str(team), "--", str(dbt), "debug", env=quiet, cwd=project)
+    assert debug.returncode == 0, debug.stdout[-3000:] + debug.stderr[-2000:]
+    assert "All checks passed!" in debug.stdout
+    assert "Connection test: [OK connection ok]" in debug.stdout
+    assert CANARY not in debug.stdout + debug.stderr
+    assert files_holding(home, CANARY) == [] and files_holding(project, CANARY) == []
+
+    # without the variable dbt cannot sign in: the password really comes from the store, at run time
+    bare = subprocess.run([str(dbt), "debug"], cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **quiet}, check=False)  # fmt: skip
+    assert bare.returncode != 0
+    assert 'Credentials in profile "acme", target "dev" invalid' in bare.stdout
