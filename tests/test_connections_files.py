@@ -188,3 +188,31 @@ def test_a_broken_profiles_yml_is_left_alone_with_its_line(tmp_path: Path, home:
     assert "Traceback" not in result.stderr
     assert "~/.dbt/profiles.yml:" in result.stdout + result.stderr
     assert (home / ".dbt" / "profiles.yml").read_bytes() == broken
+
+
+def test_plan_shows_the_drivers_it_installs_and_they_match_the_extras(tmp_path: Path, only_connections: None) -> None:
+    import tomllib
+
+    from bootstrap.components.connections import probe
+    from tests.conftest import REPO, bootstrap
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    for driver in probe.DRIVERS.values():
+        assert extras[driver.extra] == [driver.requirement]
+        assert driver.requirement in extras["test"] or driver.extra in ("snowflake", "athena")
+
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "schema: 1\ncomponents:\n  connections:\n"
+        "    snow: {type: snowflake, account: a, user: u, authenticator: externalbrowser}\n"
+        "    lake: {type: athena, aws_profile: p, region: eu-west-1}\n"
+        "    local: {type: duckdb, path: ~/x.duckdb}\n"
+    )
+    plan = bootstrap("plan", "--profile", str(team))
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    text = " ".join(plan.stdout.split())
+    installed = {d.extra for d in probe.DRIVERS.values() if probe.installed(d)}
+    for extra, requirement in (("snowflake", "snowflake-connector-python>=3.6,<5"), ("athena", "pyathena>=3,<4")):
+        shown = f"({requirement}) into bootstrap's environment" in text
+        assert shown == (extra not in installed), text
+    assert "(duckdb>=0.10,<2)" not in text  # installed here (a test extra): nothing to do

@@ -76,6 +76,33 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
         change = _block_change(path, body, mode)
         if change:
             steps.append(Step(NAME, f"Write the {label} to {ctx.tilde(path)}", changes=(change,)))
+    return steps + _driver_steps(conns)
+
+
+def _driver_steps(conns: dict[str, Connection]) -> list[Step]:
+    """The drivers doctor's queries need, into bootstrap's own environment (pip, from PyPI)."""
+    import sys
+
+    from bootstrap.components.connections import probe
+
+    steps: list[Step] = []
+    for driver in dict.fromkeys(probe.DRIVERS[c.type] for c in conns.values() if c.type in probe.DRIVERS):
+        if probe.installed(driver) or sys.version_info < driver.python:
+            continue  # too old a Python: the check says so, rather than a failing install
+        types = sorted({c.type for c in conns.values() if probe.DRIVERS.get(c.type) == driver})
+        steps.append(
+            Step(
+                NAME,
+                f"Install the {'/'.join(types)} driver ({driver.requirement}) into bootstrap's environment, "
+                "so that doctor can run a query",
+                commands=(probe.install_command(driver),),
+                installs=(
+                    f"the Python package {driver.package}",
+                    f"{sys.executable} -m pip uninstall {driver.package}",
+                ),
+                needs=("network",),
+            )
+        )
     return steps
 
 

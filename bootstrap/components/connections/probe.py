@@ -21,13 +21,30 @@ Kind = Literal[
     "ok", "password", "unreachable", "permission", "missing", "driver", "secret", "sign_in", "not_verified", "error"
 ]
 TIMEOUT = 10  # seconds a connection may take before it counts as unreachable
-# the extra of bootstrap's package that brings each type's driver, and the module it provides
-DRIVERS: dict[str, tuple[str, str]] = {
-    "postgres": ("postgres", "psycopg"),
-    "redshift": ("postgres", "psycopg"),
-    "duckdb": ("duckdb", "duckdb"),
-    "snowflake": ("snowflake", "snowflake.connector"),
-    "athena": ("athena", "pyathena"),
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A database driver: the extra of bootstrap's package that brings it (same requirement as
+    pyproject.toml's), the module it provides, and the oldest Python it runs on."""
+
+    extra: str
+    module: str
+    requirement: str
+    python: tuple[int, int] = (3, 9)
+
+    @property
+    def package(self) -> str:
+        return re.split(r"[\[<>=]", self.requirement)[0]
+
+
+_PSYCOPG = Driver("postgres", "psycopg", "psycopg[binary]>=3.1,<4")
+DRIVERS: dict[str, Driver] = {
+    "postgres": _PSYCOPG,
+    "redshift": _PSYCOPG,
+    "duckdb": Driver("duckdb", "duckdb", "duckdb>=0.10,<2"),
+    "snowflake": Driver("snowflake", "snowflake.connector", "snowflake-connector-python>=3.6,<5"),
+    "athena": Driver("athena", "pyathena", "pyathena>=3,<4"),
 }
 
 
@@ -45,18 +62,29 @@ class Reached:
         return self.kind == "ok"
 
 
-def driver_missing(conn: Connection) -> Optional[str]:
-    """The pip command that installs the driver, when it is not importable here."""
+def installed(driver: Driver) -> bool:
     import importlib.util
 
-    if conn.type not in DRIVERS:
-        return None
-    extra, module = DRIVERS[conn.type]
     try:
-        found = importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        found = False
-    return None if found else f"{sys.executable} -m pip install 'bootstrap[{extra}]'"
+        return importlib.util.find_spec(driver.module) is not None
+    except ModuleNotFoundError:  # the parent package (snowflake) is missing
+        return False
+
+
+def install_command(driver: Driver) -> tuple[str, ...]:
+    """pip of bootstrap's own environment, installing the driver there."""
+    return (sys.executable, "-m", "pip", "install", "--quiet", driver.requirement)
+
+
+def driver_missing(conn: Connection) -> Optional[str]:
+    """What to run (or know) when the type's driver cannot be imported here; None when it can."""
+    driver = DRIVERS.get(conn.type)
+    if driver is None or installed(driver):
+        return None
+    if sys.version_info < driver.python:
+        need = ".".join(map(str, driver.python))
+        return f"the {conn.type} driver needs Python {need} or newer; reinstall bootstrap with a newer Python"
+    return " ".join(install_command(driver))
 
 
 def secrets_of(ctx: Context, conn: Connection) -> tuple[dict[str, str], list[Reached]]:
