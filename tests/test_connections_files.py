@@ -216,3 +216,29 @@ def test_plan_shows_the_drivers_it_installs_and_they_match_the_extras(tmp_path: 
         shown = f"({requirement}) into bootstrap's environment" in text
         assert shown == (extra not in installed), text
     assert "(duckdb>=0.10,<2)" not in text  # installed here (a test extra): nothing to do
+
+
+def test_a_profile_that_drops_its_connections_lets_go_of_their_blocks(
+    tmp_path: Path, home: Path, only_connections: None
+) -> None:
+    (home / ".pg_service.conf").write_text("[mine]\nhost=localhost\n")
+    team = _profile(tmp_path)
+    assert converge(team).outcome.ok  # type: ignore[union-attr]
+    assert "[warehouse]" in (home / ".pg_service.conf").read_text()
+    Path(team).write_text(
+        "schema: 1\nname: team\ncomponents:\n  connections:\n    local: {type: duckdb, path: ~/data/local.duckdb}\n"
+    )
+    assert converge(team).outcome.ok  # type: ignore[union-attr]
+    assert (home / ".pg_service.conf").read_text() == "[mine]\nhost=localhost\n"
+    assert not (home / ".snowflake" / "connections.toml").exists()  # it held only our block
+    assert not (home / ".databrickscfg").exists()
+
+
+def test_profile_show_lists_the_connections(tmp_path: Path) -> None:
+    from tests.conftest import bootstrap
+
+    shown = bootstrap("profile", "show", _profile(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    assert "warehouse: postgres db.internal.acme.com, in dbt profile acme (target dev); doctor runs a query" in text
+    assert "snow: snowflake acme-xy12345" in text and "lake: athena company-readonly" in text

@@ -82,7 +82,7 @@ if TYPE_CHECKING:
         _connections,
         _commands,
     )
-    _OWNS: tuple[Owns, ...] = (_packages, _git, _shell, _aws, _terraform, _dotfiles)
+    _OWNS: tuple[Owns, ...] = (_packages, _git, _shell, _aws, _terraform, _dotfiles, _connections)
     _RELEASES: tuple[Releases, ...] = (_packages, _git, _aws, _terraform)
 
 

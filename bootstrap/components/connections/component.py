@@ -13,6 +13,7 @@ from bootstrap.profiles.schema import Connection, Profile
 from bootstrap.system import files, paths
 from bootstrap.system.context import Context
 from bootstrap.system.findings import Check, Outcome
+from bootstrap.system.managed import Owned
 from bootstrap.system.steps import FileChange, Step
 
 NAME = "connections"
@@ -77,6 +78,21 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
         if change:
             steps.append(Step(NAME, f"Write the {label} to {ctx.tilde(path)}", changes=(change,)))
     return steps + _driver_steps(conns)
+
+
+def owned(ctx: Context, profile: Profile) -> list[Owned]:
+    """Our blocks in the tools' files: a profile that drops them has them cut out. Outputs added
+    to dbt's profiles.yml stay (the person may have built on them): `bootstrap undo` removes them."""
+    conns = connections_of(profile)
+    return [
+        Owned("block", str(path), toolfiles.BLOCK)
+        for path, body in (
+            (paths.pg_service_file(ctx.home, ctx.env), toolfiles.pg_service(conns)),
+            (paths.snowflake_connections_file(ctx.home, ctx.env), toolfiles.snowflake(conns)),
+            (paths.databricks_config_file(ctx.home, ctx.env), toolfiles.databricks(conns)),
+        )
+        if body
+    ]
 
 
 def _driver_steps(conns: dict[str, Connection]) -> list[Step]:
