@@ -60,6 +60,11 @@ def profile(tmp_path: Path, port: int, database: str = "analytics") -> Path:
     return path
 
 
+def words(text: str) -> str:
+    """The printed text as one line: the report wraps to the terminal's width."""
+    return " ".join(text.split())
+
+
 def files_holding(root: Path, text: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
 
@@ -79,8 +84,8 @@ def test_run_writes_no_password_and_the_check_runs_a_real_query(
 
     check = bootstrap("connections", "check", "--profile", str(team))
     assert check.returncode == 0, check.stdout + check.stderr
-    assert f"ok     warehouse: select 1 ran on analytics at 127.0.0.1:{roles.port} as dana" in check.stdout
-    assert CANARY not in check.stdout + check.stderr
+    assert f"ok warehouse: select 1 ran on analytics at 127.0.0.1:{roles.port} as dana" in words(check.stdout)
+    assert CANARY not in words(check.stdout) + check.stderr
 
     doctor = bootstrap("doctor", "--json", "--profile", str(team), env=ONLY)
     found = {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}
@@ -103,17 +108,19 @@ def test_a_wrong_password_says_so_with_the_command_that_replaces_it(tmp_path: Pa
     pass_insert("data/warehouse", "not-the-password\n")
     check = bootstrap("connections", "check", "warehouse", "--profile", str(profile(tmp_path, roles.port)))
     assert check.returncode == 1, check.stdout + check.stderr
-    assert f"FAILED warehouse: 127.0.0.1:{roles.port} refused the password of dana: wrong or expired" in check.stdout
-    assert "next: bootstrap secrets set pass://data/warehouse --replace" in check.stdout
-    assert "not-the-password" not in check.stdout + check.stderr
+    assert f"FAILED warehouse: 127.0.0.1:{roles.port} refused the password of dana: wrong or expired" in words(
+        check.stdout
+    )
+    assert "next: bootstrap secrets set pass://data/warehouse --replace" in words(check.stdout)
+    assert "not-the-password" not in words(check.stdout) + check.stderr
 
 
 def test_a_missing_grant_gives_the_grant_to_ask_for(tmp_path: Path, roles: Server, store: None) -> None:
     check = bootstrap("connections", "check", "--profile", str(profile(tmp_path, roles.port, "restricted")))
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "permission denied" in check.stdout
+    assert "permission denied" in words(check.stdout)
     assert """ask the database's administrator to run: GRANT CONNECT ON DATABASE "restricted" TO "dana";""" in (
-        check.stdout
+        words(check.stdout)
     )
 
 
@@ -121,8 +128,8 @@ def test_a_server_that_does_not_answer_is_out_of_reach(tmp_path: Path, roles: Se
     # nothing listens on this port: the server is down (or behind a VPN that is off)
     check = bootstrap("connections", "check", "--profile", str(profile(tmp_path, free_port())))
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "FAILED warehouse: cannot reach 127.0.0.1:" in check.stdout
-    assert "check your network or VPN" in check.stdout
+    assert "FAILED warehouse: cannot reach 127.0.0.1:" in words(check.stdout)
+    assert "check your network or VPN" in words(check.stdout)
 
 
 def test_an_unknown_name_is_bad_input(tmp_path: Path) -> None:
@@ -147,8 +154,8 @@ def test_duckdb_for_real(tmp_path: Path, home: Path) -> None:
     )
     check = bootstrap("connections", "check", "--profile", str(team))
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "ok     local: select 1 ran on ~/data/local.duckdb" in check.stdout
-    assert "FAILED gone: the DuckDB file ~/data/missing.duckdb does not exist yet" in check.stdout
+    assert "ok local: select 1 ran on ~/data/local.duckdb" in words(check.stdout)
+    assert "FAILED gone: the DuckDB file ~/data/missing.duckdb does not exist yet" in words(check.stdout)
     assert not (home / "data" / "missing.duckdb").exists()  # a check never creates a database
     one = bootstrap("connections", "check", "local", "--profile", str(team))
     assert one.returncode == 0, one.stdout + one.stderr
@@ -219,3 +226,43 @@ def test_secrets_exec_gives_dbt_debug_the_password(
                           env={**os.environ, **quiet}, check=False)  # fmt: skip
     assert bare.returncode != 0
     assert 'Credentials in profile "acme", target "dev" invalid' in bare.stdout
+
+
+@pytest.mark.slow
+def test_the_report_in_a_terminal_of_80_columns(tmp_path: Path, home: Path) -> None:
+    """What a person sees: each failure and its next step whole, nothing cut, wrapped at spaces."""
+    from tests.support.tmux import DONE, Terminal
+
+    duckdb = pytest.importorskip("duckdb")
+    need("tmux")
+    (home / "data").mkdir()
+    duckdb.connect(str(home / "data" / "local.duckdb")).close()
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "schema: 1\ncomponents:\n  connections:\n"
+        "    local: {type: duckdb, path: ~/data/local.duckdb}\n"
+        "    a_rather_long_connection_name: {type: duckdb, path: ~/data/a/folder/deep/down/the/tree/missing.duckdb}\n"
+        "    bq: {type: bigquery, project: acme-analytics}\n"
+    )
+    env = {**os.environ, "HOME": str(home), "TERM": "xterm-256color"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    for name in ("COLUMNS", "LINES", "NO_COLOR"):
+        env.pop(name, None)
+    terminal = Terminal(tmp_path / "tmux.sock", env, home, 80, 24, f"bootstrap connections check --profile {team}")
+    try:
+        code = terminal.wait()
+        history = terminal.history()
+    finally:
+        terminal.close()
+    printed = history[: next(n for n, row in enumerate(history) if row.startswith(DONE))]
+    assert code == 1, printed
+    assert all(len(row) <= 80 for row in printed), printed
+    text = words("\n".join(printed))
+    assert "ok local: select 1 ran on ~/data/local.duckdb" in text
+    assert (
+        "FAILED a_rather_long_connection_name: the DuckDB file "
+        "~/data/a/folder/deep/down/the/tree/missing.duckdb does not exist yet" in text
+    )
+    assert "next: duckdb ~/data/a/folder/deep/down/the/tree/missing.duckdb" in text
+    assert "-- bq: bigquery connections are written into the tools' files but not queried by bootstrap yet" in text
+    assert "1 of 3 connection(s) could not run a query: a_rather_long_connection_name." in text
