@@ -237,7 +237,7 @@ def _snowflake(name: str, conn: Connection, values: dict[str, str]) -> Reached:
     if "password" in values:
         args["password"] = values["password"]
     if "private_key" in values:
-        args["private_key"] = values["private_key"]
+        args["private_key"] = _der_key(values["private_key"])
     try:
         with snowflake.connector.connect(**args) as db:
             row = db.cursor().execute("select 1").fetchone()
@@ -256,6 +256,16 @@ def _snowflake(name: str, conn: Connection, values: dict[str, str]) -> Reached:
         return Reached(name, "unreachable", f"Snowflake {conn.account}: {text[:200]}",
                        "check your network or VPN, then run `bootstrap connections check` again")  # fmt: skip
     return Reached(name, "ok" if row and row[0] == 1 else "error", f"select 1 ran on Snowflake account {conn.account}")
+
+
+def _der_key(text: str) -> bytes:
+    """The connector takes a key pair's private key as DER bytes; teams keep it as PEM text."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(text.encode(), password=None)
+    return key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _athena(name: str, conn: Connection) -> Reached:
