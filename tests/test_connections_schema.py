@@ -105,3 +105,30 @@ def test_secret_variables_are_named_for_dbt() -> None:
     assert schema.connection_variable("warehouse") == "DBT_ENV_SECRET_WAREHOUSE_PASSWORD"
     assert schema.connection_variable("snow", "private_key") == "DBT_ENV_SECRET_SNOW_PRIVATE_KEY"
     assert "connections" in schema.SELECTABLE
+
+
+def test_an_answer_holding_template_text_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(GOOD)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text('db_user: "x{{ 7*7 }}"\n')
+    result = bootstrap("run", "--yes", "--only", "connections", "--answers", str(answers), "--profile", str(path))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "the answer to 'db_user' does not fit" in result.stderr
+    assert "dbt would run as a template" in result.stderr
+    assert not (Path.home() / ".dbt").exists()
+
+
+def test_connections_is_a_component_for_only_skip_and_bootstrap_skip(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(
+        "schema: 1\ncomponents:\n  connections:\n    local: {type: duckdb, path: x.duckdb, dbt: {profile: p}}\n"
+    )
+    skipped = bootstrap("run", "--yes", "--profile", str(path), env={"BOOTSTRAP_SKIP": "packages,connections"})
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert not (Path.home() / ".dbt").exists()
+    only = bootstrap("run", "--yes", "--only", "connections", "--profile", str(path))
+    assert only.returncode == 0, only.stdout + only.stderr
+    assert (Path.home() / ".dbt" / "profiles.yml").is_file()
+    typo = bootstrap("plan", "--only", "conections", "--profile", str(path))
+    assert typo.returncode == 2 and "did you mean" in typo.stderr.lower() and "connections" in typo.stderr
