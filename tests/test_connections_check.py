@@ -266,3 +266,11 @@ def test_the_report_in_a_terminal_of_80_columns(tmp_path: Path, home: Path) -> N
     assert "next: duckdb ~/data/a/folder/deep/down/the/tree/missing.duckdb" in text
     assert "-- bq: bigquery connections are written into the tools' files but not queried by bootstrap yet" in text
     assert "1 of 3 connection(s) could not run a query: a_rather_long_connection_name." in text
+
+
+def test_a_password_in_pass_has_the_run_set_up_the_store(tmp_path: Path, home: Path, gnupg: Path) -> None:
+    need("pass")
+    team = profile(tmp_path, 5432)  # no secrets: block, only a connection whose password is in pass
+    plan = bootstrap("plan", "--only", "secrets", "--profile", str(team))
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert "Create a password store in ~/.password-store" in " ".join(plan.stdout.split())
