@@ -274,3 +274,13 @@ def test_a_password_in_pass_has_the_run_set_up_the_store(tmp_path: Path, home: P
     plan = bootstrap("plan", "--only", "secrets", "--profile", str(team))
     assert plan.returncode == 0, plan.stdout + plan.stderr
     assert "Create a password store in ~/.password-store" in " ".join(plan.stdout.split())
+
+
+def test_a_password_missing_from_the_store_is_named_with_its_fix(tmp_path: Path, gnupg: Path, home: Path) -> None:
+    need("pass")
+    subprocess.run(["pass", "init", fingerprint()], check=True, capture_output=True)
+    check = bootstrap("connections", "check", "--profile", str(profile(tmp_path, free_port())))
+    assert check.returncode == 1, check.stdout + check.stderr
+    text = words(check.stdout)
+    assert "FAILED warehouse: its password (pass://data/warehouse) could not be read" in text
+    assert "next:" in text and "data/warehouse" in text.split("next:", 1)[1]
