@@ -16,7 +16,7 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import aws, options, profile, secrets, terraform, terragrunt
+from bootstrap.cli import aws, connections, options, profile, secrets, terraform, terragrunt
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.system.errors import Cancelled, Failure, Stopped, UserError
 
@@ -41,6 +41,7 @@ app = typer.Typer(
 app.add_typer(profile.app, name="profile")
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(aws.app, name="aws")
+app.add_typer(connections.app, name="connections")
 app.add_typer(terraform.app, name="terraform")
 app.add_typer(terragrunt.app, name="terragrunt")
 options.APP = app

@@ -30,7 +30,7 @@ OnlyOpt = typer.Option(
     None,
     "--only",
     metavar="C,..",
-    help="Only these components (git, shell, aws, terraform, secrets, packages, dotfiles, commands).",
+    help="Only these components (git, shell, aws, terraform, secrets, packages, dotfiles, connections, commands).",
 )
 SkipOpt = typer.Option(
     None, "--skip", metavar="C,..", help="Leave these components out (BOOTSTRAP_SKIP=C,.. does the same for every run)."

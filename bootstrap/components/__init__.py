@@ -27,6 +27,7 @@ MODULES: dict[str, str] = {
     "aws": "bootstrap.components.aws.component",
     "terraform": "bootstrap.components.terraform.component",
     "dotfiles": "bootstrap.components.dotfiles.component",  # templates may configure what others set up
+    "connections": "bootstrap.components.connections.component",  # after secrets and aws, which it names
     # a profile's own commands run after every declarative component (keep this entry last)
     "commands": "bootstrap.components.commands.component",
 }
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     # mypy checks every component module against the protocols it implements
     from bootstrap.components.aws import component as _aws
     from bootstrap.components.commands import component as _commands
+    from bootstrap.components.connections import component as _connections
     from bootstrap.components.dotfiles import component as _dotfiles
     from bootstrap.components.git import component as _git
     from bootstrap.components.packages import component as _packages
@@ -69,8 +71,18 @@ if TYPE_CHECKING:
     from bootstrap.components.shell import component as _shell
     from bootstrap.components.terraform import component as _terraform
 
-    _ALL: tuple[Component, ...] = (_packages, _git, _shell, _secrets, _aws, _terraform, _dotfiles, _commands)
-    _OWNS: tuple[Owns, ...] = (_packages, _git, _shell, _aws, _terraform, _dotfiles)
+    _ALL: tuple[Component, ...] = (
+        _packages,
+        _git,
+        _shell,
+        _secrets,
+        _aws,
+        _terraform,
+        _dotfiles,
+        _connections,
+        _commands,
+    )
+    _OWNS: tuple[Owns, ...] = (_packages, _git, _shell, _aws, _terraform, _dotfiles, _connections)
     _RELEASES: tuple[Releases, ...] = (_packages, _git, _aws, _terraform)
 
 

@@ -41,13 +41,24 @@ class Selection:
     chosen: list[str] = field(default_factory=list)  # what --only/--skip let this command touch at all
 
 
+def _needed(profile: Profile, name: str) -> bool:
+    """A component the profile does not name but another one relies on: the password manager a
+    connection's password is read from is set up as if `secrets:` named it."""
+    if name != "secrets":
+        return False
+    conns = (profile.components.connections or {}).values()
+    return any(c.password or c.private_key for c in conns)
+
+
 def select(profile: Profile, only: Optional[str], skip: Optional[str]) -> Selection:
     wanted = parse_names(only, "--only") or list(SELECTABLE)
     skipped = set(parse_names(skip, "--skip"))
     configured = [
         name
         for name in COMPONENTS
-        if getattr(profile.components, name) is not None and name in wanted and name not in skipped
+        if (getattr(profile.components, name) is not None or _needed(profile, name))
+        and name in wanted
+        and name not in skipped
     ]
     if profile.commands and "commands" in wanted and "commands" not in skipped:
         configured.append("commands")

@@ -486,6 +486,13 @@ def component_lines(model: Any) -> list[tuple[str, list[str]]]:
     if comps.dotfiles is not None:
         lines = [f"{d.target} (from template {d.template}){_condition(d.when)}" for d in comps.dotfiles]
         out.append((heading("dotfiles"), lines))
+    if comps.connections is not None:
+        lines = []
+        for name, conn in comps.connections.items():
+            where = conn.host or conn.account or conn.path or conn.project or conn.aws_profile or ""
+            dbt = f", in dbt profile {conn.dbt.profile} (target {conn.dbt.target})" if conn.dbt else ""
+            lines.append(f"{name}: {conn.type} {_answered(where)}{dbt}; doctor runs a query")
+        out.append((heading("connections"), lines))
     return out
 
 

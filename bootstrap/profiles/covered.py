@@ -99,6 +99,53 @@ KEYS: dict[str, tuple[str, str]] = {
     "components.packages.docker": (INERT, "doctor checks that Docker runs"),
     "components.packages.index_url": (COVERED, "where every Python tool comes from"),
     "components.dotfiles": (COVERED, "files written anywhere in the home, some of them programs"),
+    # connections: no key names a program, an extension or SQL run on connecting (none exists in
+    # the schema; a driver option that loads code or runs init SQL must be added as covered)
+    "components.connections.type": (INERT, "one of the known kinds of database"),
+    "components.connections.host": (INERT, "where to connect, one line"),
+    "components.connections.port": (INERT, "a number"),
+    "components.connections.database": (INERT, "a name, one line"),
+    "components.connections.user": (INERT, "a name, one line"),
+    "components.connections.password": (
+        INERT,
+        "a secret reference, resolved in memory only when a check or a command needs it",
+    ),
+    "components.connections.private_key": (
+        INERT,
+        "a secret reference, resolved in memory only when a check or a command needs it",
+    ),
+    "components.connections.sslmode": (INERT, "one of libpq's sslmode values"),
+    "components.connections.account": (INERT, "a Snowflake account name, one line"),
+    "components.connections.authenticator": (
+        INERT,
+        "one of Snowflake's sign-ins (browser, password, key pair, Okta), never a program",
+    ),
+    "components.connections.warehouse": (INERT, "a name, one line"),
+    "components.connections.role": (INERT, "a name, one line"),
+    "components.connections.schema": (INERT, "a name, one line"),
+    "components.connections.aws_profile": (
+        INERT,
+        "names an AWS profile: what it runs is judged where that profile is defined",
+    ),
+    "components.connections.workgroup": (INERT, "a name, one line"),
+    "components.connections.region": (INERT, "a name, one line"),
+    "components.connections.s3_staging_dir": (INERT, "where Athena keeps query results, an s3:// address"),
+    "components.connections.path": (
+        INERT,
+        "a local DuckDB file, opened read-only with extension loading off (md:, s3: and other addresses refused)",
+    ),
+    "components.connections.project": (INERT, "a name, one line"),
+    "components.connections.dataset": (INERT, "a name, one line"),
+    "components.connections.method": (INERT, "oauth: the person's own gcloud sign-in"),
+    "components.connections.http_path": (INERT, "where the SQL warehouse answers, one line"),
+    "components.connections.auth": (INERT, "one of two OAuth sign-ins (the databricks CLI or the browser)"),
+    "components.connections.catalog": (INERT, "a name, one line"),
+    "components.connections.dbt.profile": (INERT, "a plain name in ~/.dbt/profiles.yml"),
+    "components.connections.dbt.target": (INERT, "a plain name in ~/.dbt/profiles.yml"),
+    "components.connections.dbt.schema": (
+        INERT,
+        "a name in ~/.dbt/profiles.yml; '{{' and '{%' are refused, so dbt renders no template from it",
+    ),
 }
 
 # Git settings that apply without trust: none of them names a program, a file or a place

@@ -220,7 +220,9 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
     kind = error["type"]
     value = error.get("input")
     dotted = ".".join(str(p) for p in loc) or "the file"
-    secret = loc[:2] == ("components", "secrets")
+    secret = loc[:2] == ("components", "secrets") or (
+        loc[:2] == ("components", "connections") and bool(loc) and loc[-1] in ("password", "private_key")
+    )
     if kind == "extra_forbidden":
         key = loc[-1] if loc else "?"
         parent = _model_at(loc[:-1])

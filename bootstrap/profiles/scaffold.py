@@ -63,6 +63,16 @@ components:
   git:
     ignore:
       - .env.local
+# The team's databases: written into dbt's profiles.yml and the tools' own files (never a
+# password: that stays in the password manager), and checked by `bootstrap doctor` with a query.
+#  connections:
+#    warehouse:
+#      type: postgres
+#      host: db.internal.example.com
+#      database: analytics
+#      user: "{{{{ answers.email }}}}"
+#      password: pass://data/warehouse
+#      dbt: {{profile: {spec.team}, target: dev}}
 # Shell commands run only after each person has read them and run
 # `bootstrap profile trust {spec.team}`; any change to them needs trusting again.
 # commands:

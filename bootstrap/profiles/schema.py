@@ -12,7 +12,7 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
-COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfiles")
+COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfiles", "connections")
 SELECTABLE = (*COMPONENTS, "commands")
 SECRET_REFERENCE = re.compile(r"^(op://[^/\s]+/[^/\s]+/\S+|bw://\S+|pass://\S+|keyring://[^/\s]+/\S+)$")
 PROMPT_ID = r"^[a-z][a-z0-9_]*$"
@@ -571,6 +571,159 @@ class Dotfile(Strict):
     executable: bool = Field(default=False, description="Make the file a program that runs (a git hook, a script)")
 
 
+# --- connections ------------------------------------------------------------------------------
+
+CONNECTION_TYPES = ("postgres", "redshift", "snowflake", "athena", "duckdb", "bigquery", "databricks")
+CONNECTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# the secret-bearing keys of a connection, and the variable each becomes
+CONNECTION_SECRETS = ("password", "private_key")
+# what each type needs and what it may name besides `type`, `dbt` and `when`
+CONNECTION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "postgres": (("host", "database", "user"), ("port", "password", "sslmode")),
+    "redshift": (("host", "database", "user"), ("port", "password", "sslmode")),
+    "snowflake": (
+        ("account", "user"),
+        ("authenticator", "warehouse", "role", "database", "schema", "password", "private_key"),
+    ),
+    "athena": (("aws_profile", "region"), ("workgroup", "s3_staging_dir", "database", "schema")),
+    "duckdb": (("path",), ()),
+    "bigquery": (("project",), ("dataset", "method")),
+    "databricks": (("host", "http_path"), ("auth", "catalog", "schema")),
+}
+DEFAULT_PORTS = {"postgres": 5432, "redshift": 5439}
+_TEMPLATE = re.compile(r"\{\{|\{%|\{#")
+_ANSWER = re.compile(r"\{\{\s*answers\.([a-z][a-z0-9_]*)\s*\}\}")
+
+
+def connection_variable(name: str, key: str = "password") -> str:
+    """The environment variable a connection's secret is handed over in; dbt hides the values
+    of variables named DBT_ENV_SECRET_* from its logs."""
+    return f"DBT_ENV_SECRET_{name.upper()}_{key.upper()}"
+
+
+def _plain(value: str, what: str) -> str:
+    """A value that lands in dbt's profiles.yml, which dbt renders as Jinja: a `{{` would run there."""
+    one_line(value, what)
+    if _TEMPLATE.search(_ANSWER.sub("", value)):
+        raise ValueError(f"{what} holds '{{{{', '{{%' or '{{#', which dbt would run as a template; remove it")
+    return value
+
+
+class ConnectionDbt(Strict):
+    """Where the connection goes in dbt's ~/.dbt/profiles.yml."""
+
+    profile: str = Field(description="The dbt profile name (the `profile:` of dbt_project.yml)")
+    target: str = Field(default="dev", description="The target within that profile")
+    schema_: Optional[str] = Field(
+        default=None, alias="schema", description='The schema dbt builds into, e.g. "dbt_{{ answers.db_user }}"'
+    )
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    @field_validator("profile", "target")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value):
+            raise ValueError(f"'{CONTROL.sub('?', value)}' should be a plain name (letters, digits and _ . -)")
+        return value
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else _plain(value, "schema")
+
+
+class Connection(Strict):
+    """A database or warehouse the person queries; doctor proves it with a real query."""
+
+    type: Literal["postgres", "redshift", "snowflake", "athena", "duckdb", "bigquery", "databricks"]
+    host: Optional[str] = Field(default=None, description="postgres, redshift: the server; databricks: the workspace")
+    port: Optional[int] = Field(default=None, ge=1, le=65535, description="postgres (5432), redshift (5439)")
+    database: Optional[str] = None
+    user: Optional[str] = None
+    password: Optional[str] = Field(
+        default=None, description="A secret reference (pass://, op://, bw://, keyring://), never the password"
+    )
+    sslmode: Optional[Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]] = None
+    account: Optional[str] = Field(default=None, description="snowflake: the account identifier, e.g. acme-xy12345")
+    authenticator: Optional[str] = Field(
+        default=None,
+        description="snowflake: externalbrowser (SSO, no secret), snowflake_jwt (key pair: private_key), "
+        "or unset for a password",
+    )
+    warehouse: Optional[str] = None
+    role: Optional[str] = None
+    schema_: Optional[str] = Field(default=None, alias="schema")
+    private_key: Optional[str] = Field(default=None, description="snowflake key pair: a secret reference to the key")
+    aws_profile: Optional[str] = Field(default=None, description="athena: an AWS profile (from the aws component)")
+    workgroup: Optional[str] = None
+    region: Optional[str] = None
+    s3_staging_dir: Optional[str] = Field(default=None, description="athena: s3://bucket/prefix/ for query results")
+    path: Optional[str] = Field(default=None, description="duckdb: the database file, e.g. ~/data/local.duckdb")
+    project: Optional[str] = Field(default=None, description="bigquery: the Google Cloud project")
+    dataset: Optional[str] = None
+    method: Optional[Literal["oauth"]] = Field(default=None, description="bigquery: oauth (gcloud sign-in)")
+    http_path: Optional[str] = Field(default=None, description="databricks: the SQL warehouse's HTTP path")
+    auth: Optional[Literal["databricks-cli", "external-browser"]] = Field(
+        default=None, description="databricks: OAuth through the databricks CLI or the browser"
+    )
+    catalog: Optional[str] = None
+    dbt: Optional[ConnectionDbt] = Field(default=None, description="Add this connection to ~/.dbt/profiles.yml")
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    @field_validator("authenticator")
+    @classmethod
+    def _sign_in(cls, value: Optional[str]) -> Optional[str]:
+        known = ("externalbrowser", "snowflake", "snowflake_jwt", "oauth", "username_password_mfa")
+        if value is None or value.lower() in known or _ANSWER.fullmatch(value):
+            return value
+        if re.fullmatch(r"https://[A-Za-z0-9.-]+\.okta\.com/?", value):
+            return value  # native Okta sign-in
+        raise ValueError(f"authenticator should be one of {', '.join(known)}, or https://<yours>.okta.com")
+
+    @model_validator(mode="after")
+    def _for_its_type(self) -> Connection:
+        needed, allowed = CONNECTION_FIELDS[self.type]
+        for key in CONNECTION_SECRETS:
+            value = getattr(self, key)
+            # never echo the value: it may be the very secret that must not be written down
+            if value is not None and not SECRET_REFERENCE.match(value):
+                raise ValueError(
+                    f"{key} must be a secret reference such as pass://team/item or op://vault/item/field, "
+                    "not the secret itself; keep it in the password manager"
+                )
+        fields = {(f.alias or n): n for n, f in type(self).model_fields.items()}
+        for key, attr in fields.items():
+            value = getattr(self, attr)
+            if key in ("type", "dbt") or value is None:
+                continue
+            if key not in needed and key not in allowed:
+                raise ValueError(
+                    f"{key} does not go with type {self.type} (it takes {', '.join((*needed, *allowed, 'dbt'))})"
+                )
+            if isinstance(value, str):
+                _plain(value, key)
+        for key in needed:
+            if getattr(self, fields[key]) in (None, ""):
+                raise ValueError(f"type {self.type} needs `{key}`")
+        if self.type == "snowflake":
+            method = (self.authenticator or "snowflake").lower()
+            if method == "snowflake_jwt" and self.private_key is None:
+                raise ValueError("authenticator snowflake_jwt needs `private_key` (a secret reference)")
+            if method == "snowflake" and self.password is None:
+                raise ValueError(
+                    "type snowflake without an authenticator signs in with a password: give `password` "
+                    "(a secret reference), or `authenticator: externalbrowser` for SSO"
+                )
+        if self.type == "athena" and self.s3_staging_dir is not None and not self.s3_staging_dir.startswith("s3://"):
+            raise ValueError("s3_staging_dir should be an S3 address such as s3://acme-athena-results/analysts/")
+        if self.type == "duckdb" and self.path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", self.path):
+            # md:, s3:, http: ... make DuckDB fetch and load an extension: a local file only
+            raise ValueError("path should be a local file such as ~/data/local.duckdb (no md:, s3: or other address)")
+        return self
+
+
 class Command(Strict):
     name: str
     run: str
@@ -585,6 +738,38 @@ class Components(Strict):
     secrets: Optional[Secrets] = None
     packages: Optional[Packages] = None
     dotfiles: Optional[list[Dotfile]] = None
+    connections: Optional[dict[str, Connection]] = Field(
+        default=None, description="The team's databases and warehouses, by the name people use in commands"
+    )
+
+    @field_validator("connections")
+    @classmethod
+    def _connection_names(cls, value: Optional[dict[str, Connection]]) -> Optional[dict[str, Connection]]:
+        variables: dict[str, str] = {}
+        for name in value or {}:
+            if not CONNECTION_NAME.fullmatch(name):
+                raise ValueError(
+                    f"'{CONTROL.sub('?', name)}' is not a usable connection name (a letter, then letters, digits and _)"
+                )
+            other = variables.setdefault(name.upper(), name)
+            if other != name:
+                raise ValueError(
+                    f"connections {other} and {name} differ only in case; their variables would be the same"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _connection_variables(self) -> Components:
+        taken = set(self.secrets.env) if self.secrets else set()
+        for name, conn in (self.connections or {}).items():
+            for key in CONNECTION_SECRETS:
+                variable = connection_variable(name, key)
+                if getattr(conn, key) is not None and variable in taken:
+                    raise ValueError(
+                        f"secrets env names {variable}, the variable connection {name} hands its {key} over in; "
+                        "rename that variable in secrets.env"
+                    )
+        return self
 
 
 class Profile(Strict):

@@ -164,3 +164,26 @@ def aws_sso_cache(home: Path) -> Path:
 
 def builtin_dotfiles() -> Path:
     return _shipped("dotfiles")
+
+
+def dbt_profiles_file(home: Path, env: dict[str, str]) -> Path:
+    """dbt's profiles.yml: in $DBT_PROFILES_DIR when set, else ~/.dbt/."""
+    configured = env.get("DBT_PROFILES_DIR")
+    return (Path(configured).expanduser() if configured else home / ".dbt") / "profiles.yml"
+
+
+def pg_service_file(home: Path, env: dict[str, str]) -> Path:
+    """libpq's per-user service file: $PGSERVICEFILE when set, else ~/.pg_service.conf."""
+    configured = env.get("PGSERVICEFILE")
+    return Path(configured).expanduser() if configured else home / ".pg_service.conf"
+
+
+def snowflake_connections_file(home: Path, env: dict[str, str]) -> Path:
+    """connections.toml, read by Snowflake's Python connector and CLI: in $SNOWFLAKE_HOME, else ~/.snowflake/."""
+    configured = env.get("SNOWFLAKE_HOME")
+    return (Path(configured).expanduser() if configured else home / ".snowflake") / "connections.toml"
+
+
+def databricks_config_file(home: Path, env: dict[str, str]) -> Path:
+    configured = env.get("DATABRICKS_CONFIG_FILE")
+    return Path(configured).expanduser() if configured else home / ".databrickscfg"

@@ -33,12 +33,21 @@ def schemes(spec: Secrets) -> list[str]:
 # --- plan -----------------------------------------------------------------------------------
 
 
+def connection_schemes(profile: Profile) -> list[str]:
+    """The backends the profile's connections read their passwords from."""
+    refs = [
+        getattr(c, key) for c in (profile.components.connections or {}).values() for key in ("password", "private_key")
+    ]
+    return list(dict.fromkeys(ref.split("://", 1)[0] for ref in refs if ref))
+
+
 def plan(ctx: Context, profile: Profile) -> list[Step]:
     spec = profile.components.secrets
-    if spec is None:
+    used = connection_schemes(profile)
+    if spec is None and not used:
         return []
     steps: list[Step] = []
-    for scheme in schemes(spec):
+    for scheme in dict.fromkeys([*schemes(spec or Secrets()), *used]):
         if scheme == "pass":
             steps += _pass_steps(ctx)
         elif scheme in CLI_PACKAGES and ctx.runner.which(scheme) is None:

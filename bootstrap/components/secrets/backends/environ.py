@@ -18,8 +18,17 @@ if TYPE_CHECKING:
 
 def wanted(ctx: Context, profile: Profile, env_files: list[Path]) -> dict[str, Entry]:
     """Every variable to set: the profile's, then each env file's (later ones win)."""
+    from bootstrap.profiles.schema import CONNECTION_SECRETS, connection_variable
+
     spec = profile.components.secrets
     entries = {name: Entry(name, (parse(ref),)) for name, ref in (spec.env.items() if spec else [])}
+    # each connection's secret, under the name dbt's profiles.yml reads (env_var('DBT_ENV_SECRET_...'))
+    for conn_name, conn in (profile.components.connections or {}).items():
+        for key in CONNECTION_SECRETS:
+            ref = getattr(conn, key)
+            if ref is not None:
+                variable = connection_variable(conn_name, key)
+                entries[variable] = Entry(variable, (parse(ref),))
     for path in env_files:
         for entry in read(path, ctx.tilde(path)):
             entries[entry.name] = entry
