@@ -155,11 +155,12 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     # trusted, they take effect: the gate was what held them
     assert {"PWNED-fsmonitor", "PWNED-git-alias", "PWNED-alias", "PWNED-path"} <= set(canaries(home))
 
-    # a one-character change to a covered setting needs trusting again
+    # a one-character change to one covered setting makes that one wait, and only that one
     evil.commit({"evil.yaml": EVIL.replace("PWNED-alias; ls", "PWNED-alias2; ls")})
     assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
     again = bootstrap("plan", "--profile", "acme/evil", "--answers", str(answers))
-    assert "shell alias ls (not trusted yet, so not applied)" in again.stdout
+    assert "shell alias ls changed (the new value is not trusted yet, so the trusted one stays)" in again.stdout
+    assert again.stdout.count("not trusted yet") == 1, again.stdout
     changed = bootstrap("run", "--profile", "acme/evil", "--yes", "--answers", str(answers))
     assert changed.returncode == 3, changed.stdout + changed.stderr
     # what the earlier trusted version set is not let go of while the new one waits
@@ -167,7 +168,24 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     assert hook.is_file()
     (home / "PWNED-alias").unlink()
     exercise(home, tmp_path, "changed")
-    assert not (home / "PWNED-alias2").exists() and not (home / "PWNED-alias").exists()
+    assert not (home / "PWNED-alias2").exists()
+    assert (home / "PWNED-alias").exists()  # the alias as trusted, until the new text is
+
+    # a new setting waits alone; a change to an inert one (init.defaultBranch) waits for nothing
+    evil.commit(
+        {
+            "evil.yaml": EVIL.replace("PWNED-alias; ls", "PWNED-alias2; ls").replace(
+                "      init.defaultBranch: trunk\n", "      init.defaultBranch: main\n      core.hooksPath: ~/h\n"
+            )
+        }
+    )
+    assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
+    waits = [
+        line
+        for line in bootstrap("plan", "--profile", "acme/evil", "--answers", str(answers)).stdout.splitlines()
+        if "not trusted yet" in line
+    ]
+    assert len(waits) == 2 and any("git setting core.hooksPath (not trusted yet" in w for w in waits), waits
 
 
 def test_a_profile_file_given_by_path_waits_for_trust_too(tmp_path: Path, home: Path, answers: Path) -> None:

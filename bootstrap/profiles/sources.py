@@ -362,7 +362,7 @@ def fetch_update(ctx: Context, name: str) -> Update:
             f"run `bootstrap profile remove {name}`, then add it again"
         )
     before = trust.team_contents(folder)
-    was_trusted = trust.is_trusted(ctx.paths, trust.source_of(name, "team", before))
+    was_trusted = trust.is_trusted(ctx.paths, trust.source_of(name, "team", before, ctx.paths.home))
     if source.kind == "file":
         data = _download(ctx, source.url)
         after = {_file_name(source.url): data}
@@ -376,8 +376,8 @@ def fetch_update(ctx: Context, name: str) -> Update:
         source,
         pin,
         diff_contents(name, before, after),
-        trust.source_of(name, "team", before),
-        trust.source_of(name, "team", after),
+        trust.source_of(name, "team", before, ctx.paths.home),
+        trust.source_of(name, "team", after, ctx.paths.home),
         after,
         was_trusted,
     )
