@@ -128,7 +128,7 @@ def test_update_shows_a_readable_diff_and_moves_the_pin_only_when_told(
 
     moved = bootstrap("profile", "update", "acme", "--yes")
     assert moved.returncode == 0, moved.stderr
-    assert "trust them again" not in moved.stdout
+    assert "apply only once you trust them" not in moved.stdout
     assert pin(home) == new
     # only declarative parts changed: applied, and the trusted command is still trusted (and done)
     assert run(answers).returncode == 0
@@ -145,7 +145,7 @@ def test_a_changed_command_needs_trust_again_and_yes_never_trusts(repo: TeamRepo
 
     moved = bootstrap("profile", "update", "--yes")  # every team
     assert moved.returncode == 0
-    assert "trust them again" in moved.stdout and 'echo two >> "$HOME/canary"' in moved.stdout
+    assert "apply only once you trust them" in moved.stdout and 'echo two >> "$HOME/canary"' in moved.stdout
     blocked = run(answers)  # everything else applies; the changed command waits for trust: exit 3
     assert blocked.returncode == 3, blocked.stdout + blocked.stderr
     assert "Waiting on your trust in the team's settings:" in blocked.stdout
@@ -510,6 +510,8 @@ def test_on_a_terminal_update_and_trust_ask_first(repo: TeamRepo, home: Path) ->
     child = _terminal("profile", "update", "acme")
     child.expect("Use this version of team 'acme'")
     child.send("y")
+    child.expect("Trust these commands and settings now")  # no by default: trusting is a choice
+    child.send("n")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and pin(home) == new

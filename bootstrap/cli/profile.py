@@ -106,6 +106,16 @@ def _confirm(ctx: Context, question: str, yes: bool) -> bool:
     return TerminalPrompter().confirm(question, default=True)
 
 
+def _ask_trust(ctx: Context, yes: bool) -> bool:
+    """On a terminal, after the summary of what the team asks to run: trust it now? (No by default;
+    --yes never trusts.)"""
+    from bootstrap.profiles.prompts import TerminalPrompter
+
+    if yes or not ctx.interactive:
+        return False
+    return TerminalPrompter().confirm("Trust these commands and settings now (shown above)?", default=False)
+
+
 @app.command("add")
 def profile_add(
     source: str = typer.Argument(
@@ -140,7 +150,8 @@ def profile_add(
         fetched.discard()
         raise
     team_source = trust.team_source(ctx.paths, added.name)
-    if trust_now and team_source.asks_trust:
+    if team_source.asks_trust and (trust_now or _ask_trust(ctx, yes)):
+        trust_now = True
         trust.record(ctx.paths, team_source, added.pin)
     names = [i.name for i in profiles.available(ctx.paths) if i.kind == "team" and i.name.startswith(f"{added.name}/")]
     render_teams.added(ctx.console, added, names, trust_now, team_source.asks_trust, run_follows)
@@ -180,7 +191,7 @@ def profile_update(
             continue
         moved = sources.apply_update(ctx, found)
         current = trust.team_source(ctx.paths, name)
-        if trust_now and current.asks_trust:
+        if current.asks_trust and (trust_now or (not trust.is_trusted(ctx.paths, current) and _ask_trust(ctx, yes))):
             trust.record(ctx.paths, current, moved.pin)
         ctx.console.print(f"Team '{name}' now uses {moved.pin[:12]}.", style="green", markup=False)
         moved_teams.append((name, current.asks_trust and not trust.is_trusted(ctx.paths, current)))
@@ -229,19 +240,22 @@ def profile_trust(
             f"{name} has no commands and no settings that can run programs; there is nothing to trust.", markup=False
         )
         return
-    if source.commands:
-        ctx.console.print(f"{name} runs these commands on your computer, as you:", markup=False)
-    else:
-        ctx.console.print(f"{name} sets these on your computer, and they can run programs as you:", markup=False)
-    render_teams.commands(ctx.console, source)
-    question = "Allow exactly these to run and apply?" if source.covered else "Allow exactly these commands to run?"
+    review = trust.review(ctx.paths, source)
+    waiting = review.pending
+    ctx.console.print(
+        f"{name} asks to run these on your computer, as you ({waiting} new or changed, "
+        f"{len(source.commands) + len(source.settings) - waiting} trusted already):",
+        markup=False,
+    )
+    render_teams.commands(ctx.console, source, review)
+    question = "Allow exactly these to run and apply?" if source.settings else "Allow exactly these commands to run?"
     if not _confirm(ctx, question, yes):
-        ctx.console.print("Not trusted; they will not run or apply.", markup=False)
+        ctx.console.print("Not trusted; the new and changed ones will not run or apply.", markup=False)
         return
     pinned = sources.read_all(ctx.paths).get(source.key)
     trust.record(ctx.paths, source, pinned.pin if pinned else None)
     ctx.console.print(
-        f"Trusted {len(source.commands)} command(s) and {len(source.covered)} setting(s) of {name}. "
+        f"Trusted {len(source.commands)} command(s) and {len(source.settings)} setting(s) of {name}. "
         "They run and apply with `bootstrap run`.",
         style="green",
         markup=False,

@@ -296,6 +296,7 @@ class Update:
     new_trust: trust.Source
     contents: dict[str, bytes]
     was_trusted: bool
+    review: Optional[trust.Review] = None  # the new version's items against what is trusted now
 
     @property
     def changed(self) -> bool:
@@ -372,14 +373,16 @@ def fetch_update(ctx: Context, name: str) -> Update:
         pin = _resolve(ctx, folder, source.ref)
         before = _git_files(ctx, folder, source.pin) if source.pin != pin else before
         after = _git_files(ctx, folder, pin) if source.pin != pin else before
+    new = trust.source_of(name, "team", after, ctx.paths.home)
     return Update(
         source,
         pin,
         diff_contents(name, before, after),
         trust.source_of(name, "team", before, ctx.paths.home),
-        trust.source_of(name, "team", after, ctx.paths.home),
+        new,
         after,
         was_trusted,
+        trust.review(ctx.paths, new),
     )
 
 
