@@ -251,6 +251,28 @@ components:
         ("schema: 1\ncomponents:\n  packages:\n    uv_tools:\n      - {name: 'git+https://x/y'}\n", 5, "not a package"),
         ("schema: 1\ncomponents:\n  secrets:\n    env:\n      BASH_ENV: pass://a/b\n", 5, "changes how programs start"),
         ('schema: 1\nname: "x\\ntouch $HOME/PWNED"\n', 2, "holds a line break"),
+        ('schema: 1\nname: "x\\u2028touch $HOME/PWNED"\n', 2, "holds a line break"),
+        ('schema: 1\ncomponents:\n  git:\n    config:\n      core.editor: "vi\\x85x"\n', 5, "holds a line break"),
+        *[
+            (
+                f"schema: 1\ncomponents:\n  secrets:\n    env:\n      {name}: pass://a/b\n",
+                5,
+                "changes how programs start",
+            )
+            for name in ("LD_PRELOAD", "PYTHONSTARTUP", "GIT_SSH_COMMAND", "PROMPT_COMMAND", "ENV", "ld_audit")
+        ],
+        *[
+            (f"schema: 1\ncomponents:\n  packages:\n    system:\n      - '{name}'\n", 4, "not a package")
+            for name in ("/tmp/evil.deb", "https://evil.example.com/x.deb", "-oAPT::Update::Pre-Invoke::=touch x")
+        ],
+        *[
+            (
+                f"schema: 1\ncomponents:\n  dotfiles:\n    - target: ~/.x\n      template: '{name}'\n",
+                5,
+                "is outside the repository of the profile that names it",
+            )
+            for name in ("~/.ssh/id_ed25519", "/etc/shadow", "../elsewhere/hook", "templates/../../x")
+        ],
         (
             "schema: 1\ncomponents:\n  git:\n    hosts:\n      - {host: h.com, repos: ['--upload-pack=touch x']}\n",
             5,
@@ -367,3 +389,19 @@ def test_every_covered_key_is_found_by_the_gate() -> None:
     assert "components.git.config.pull.rebase" not in found
     assert "components.git.config.INCLUDEIF.gitdir:~/.path" in found
     assert covered.git_inert("Color.Diff.Meta") and not covered.git_inert("core.hooksPath")
+
+
+def test_every_command_loads_its_profile_through_the_gate() -> None:
+    """profiles.load alone skips the trust gate: only engine.runs.prepare (and profile_of, for the
+    commands that only read the profile) may call it, besides show and validate, which apply nothing."""
+    root = Path(__file__).parent.parent / "bootstrap"
+    allowed = {"engine/runs.py", "cli/profile.py", "profiles/validate.py", "profiles/load.py"}
+    callers = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "profiles.load(" in path.read_text() or "load.load(" in path.read_text()
+    }
+    assert callers - allowed == set(), "load the profile with engine.runs.prepare or runs.profile_of instead"
+    assert "trust.gate(" in (root / "engine" / "runs.py").read_text()
+    for command in ("cli/secrets.py", "cli/terraform.py", "cli/terragrunt.py"):
+        assert "runs.profile_of(" in (root / command).read_text(), command

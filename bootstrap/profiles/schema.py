@@ -16,7 +16,8 @@ COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfil
 SELECTABLE = (*COMPONENTS, "commands")
 SECRET_REFERENCE = re.compile(r"^(op://[^/\s]+/[^/\s]+/\S+|bw://\S+|pass://\S+|keyring://[^/\s]+/\S+)$")
 PROMPT_ID = r"^[a-z][a-z0-9_]*$"
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# control characters, and the line separators some file formats (YAML, JavaScript) break lines at
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # a package as its manager names it: never an option (-x), a path, a URL or a VCS reference
 PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]*")
 BREW_TAP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._+@-]*")

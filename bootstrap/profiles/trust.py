@@ -116,23 +116,83 @@ def ident_of(file: str, item: covered.Item, value: Any) -> str:
     return json.dumps([file, path, known], sort_keys=True, default=str)
 
 
-def _template_bytes(home: Optional[Path], value: Any) -> Optional[str]:
+def _template_bytes(home: Optional[Path], root: Optional[Path], value: Any) -> Optional[str]:
     """The bytes of the template a dotfile names (hex), so that a change to the file needs trust again."""
-    from bootstrap.system.paths import builtin_dotfiles
-
     name = value.get("template") if isinstance(value, dict) else None
     if not isinstance(name, str):
         return None
-    if name.startswith("~/"):
-        if home is None:
-            return None
-        path = home / name[2:]
-    else:
-        path = Path(name) if name.startswith("/") else builtin_dotfiles() / name
+    path = template_file(name, home, root)
+    if path is None:
+        return None
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "missing"
+
+
+def team_root(path: Path) -> Path:
+    """The repository a profile file is in: its folder, or the one above `profiles/`."""
+    folder = path.resolve().parent
+    return folder.parent if folder.name == "profiles" else folder
+
+
+def template_file(name: str, home: Optional[Path], root: Optional[Path]) -> Optional[Path]:
+    """The file a dotfile's template names: a built-in one by its name, a path from the home
+    (~/...) or the root (/...), or a path inside the profile's own repository (templates/x)."""
+    from bootstrap.system.paths import builtin_dotfiles
+
+    if name.startswith("~/"):
+        return home / name[2:] if home is not None else None
+    if name.startswith("/"):
+        return Path(name)
+    if "/" in name:
+        return root / name if root is not None else None
+    return builtin_dotfiles() / name
+
+
+def templates(paths: Paths, loaded: profiles.Loaded) -> profiles.Loaded:
+    """The profile with each team's dotfile template named by its place in the team's repository.
+
+    A template is code the file it writes may run (a git hook, a shell file), so a team's (or a
+    profile file's) template comes from the built-in set or that team's own repository, nowhere
+    else: not a private key, not another team's files. A path inside the repository is written
+    relative to it (templates/hook); a template named elsewhere is a UserError at its file:line.
+    The user's own profiles may name any file."""
+    from dataclasses import replace
+
+    entries = (loaded.data.get("components") or {}).get("dotfiles")
+    if not isinstance(entries, list):
+        return loaded
+    data = None
+    for index, entry in enumerate(entries):
+        name = entry.get("template") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or "/" not in name:
+            continue
+        origin = loaded.where(("components", "dotfiles", index, "template"))
+        root = root_of(paths, origin)
+        if root is None and not name.startswith(("~/", "/")):
+            root = team_root(_origin_path(paths, origin))  # the user's own: relative to its folder
+        elif root is None:
+            continue
+        found = template_file(name, paths.home, root)
+        assert found is not None and root is not None
+        if not found.resolve().is_relative_to(root.resolve()):
+            raise UserError(
+                f"{origin}: dotfile template {name} is outside the repository of the profile that names it; "
+                f"put the template in the team's repository and name it by its path there (templates/NAME), "
+                "or use a built-in template"
+            )
+        if not name.startswith(("~/", "/")):
+            if data is None:
+                import copy
+
+                data = copy.deepcopy(loaded.data)
+            data["components"]["dotfiles"][index]["template"] = str(found)
+    if data is None:
+        return loaded
+    from bootstrap.profiles.schema import Profile
+
+    return replace(loaded, data=data, model=Profile.model_validate(data))
 
 
 def _defaults(data: Any) -> dict[str, Any]:
@@ -145,7 +205,7 @@ def _defaults(data: Any) -> dict[str, Any]:
 
 
 def _parts(
-    files_: Mapping[str, bytes], home: Optional[Path]
+    files_: Mapping[str, bytes], home: Optional[Path], root: Optional[Path]
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[Any], list[Setting]]:
     """The commands in each file, what the whole-source hash is computed over, and the covered settings.
 
@@ -177,15 +237,17 @@ def _parts(
         for item, value in held:
             ident = ident_of(name, item, value)
             used = sorted(set(ANSWER.findall(json.dumps(value, default=str))))
-            extra = [_template_bytes(home, value), [[pid, defaults.get(pid)] for pid in used]]
+            extra = [_template_bytes(home, root, value), [[pid, defaults.get(pid)] for pid in used]]
             settings.append(Setting(name, ident, item.what, covered.group(item), value, _hash([ident, value, extra])))
     return commands, hashed, settings
 
 
-def source_of(key: str, kind: str, files_: Mapping[str, bytes], home: Optional[Path] = None) -> Source:
+def source_of(
+    key: str, kind: str, files_: Mapping[str, bytes], home: Optional[Path] = None, root: Optional[Path] = None
+) -> Source:
     """A source from its files' contents (from disk, or from a commit not checked out yet).
-    home: where templates named ~/... are read from (None: hashed by their name only)."""
-    commands, hashed, settings = _parts(files_, home)
+    home, root: where templates named ~/... and templates/... are read from (None: hashed by their name only)."""
+    commands, hashed, settings = _parts(files_, home, root)
     return Source(key, kind, tuple(commands), _hash(hashed), tuple(settings))
 
 
@@ -195,13 +257,13 @@ def team_contents(team_dir: Path) -> dict[str, bytes]:
 
 
 def team_source(paths: Paths, team: str) -> Source:
-    return source_of(team, "team", team_contents(paths.teams / team), paths.home)
+    return source_of(team, "team", team_contents(paths.teams / team), paths.home, paths.teams / team)
 
 
 def file_source(path: Path, home: Optional[Path] = None) -> Source:
     path = path.resolve()
     data = path.read_bytes() if path.is_file() else b""
-    return source_of(str(path), "file", {path.name: data}, home)
+    return source_of(str(path), "file", {path.name: data}, home, team_root(path))
 
 
 def find(paths: Paths, name: str) -> Source:
@@ -374,6 +436,26 @@ def judge(paths: Paths, commands: list[Command]) -> list[Verdict]:
 
 
 # --- the gate for settings ------------------------------------------------------------------
+
+
+def _origin_path(paths: Paths, origin: str) -> Path:
+    shown = origin.rsplit(":", 1)[0] if origin.rsplit(":", 1)[-1].isdigit() else origin
+    return (paths.home / shown[2:] if shown.startswith("~/") else Path(shown)).resolve()
+
+
+def root_of(paths: Paths, origin: str) -> Optional[Path]:
+    """The repository a value written at origin comes from (a team's folder, or the folder of a
+    profile file given by path); None for the user's own profiles and the built-in ones."""
+    if origin.startswith("<built-in>/"):
+        return None
+    path = _origin_path(paths, origin)
+    for own in (builtin_profiles(), paths.user_profiles):
+        if path.is_relative_to(own.resolve()):
+            return None
+    teams = paths.teams.resolve()
+    if path.is_relative_to(teams):
+        return teams / path.relative_to(teams).parts[0]
+    return team_root(path)
 
 
 def source_at(paths: Paths, origin: str) -> Optional[tuple[Source, str]]:
