@@ -187,7 +187,11 @@ def templates(paths: Paths, loaded: profiles.Loaded) -> profiles.Loaded:
                 import copy
 
                 data = copy.deepcopy(loaded.data)
-            data["components"]["dotfiles"][index]["template"] = str(found)
+            # named from the home (~/...) where it is in it: plan shows it as the person knows it
+            home = paths.home.resolve()
+            inside = found.resolve()
+            named = f"~/{inside.relative_to(home)}" if inside.is_relative_to(home) else str(inside)
+            data["components"]["dotfiles"][index]["template"] = named
     if data is None:
         return loaded
     from bootstrap.profiles.schema import Profile
