@@ -165,7 +165,8 @@ def profile_update(
 ) -> None:
     """Fetch a team's profiles, show what changed, and move the pin when you agree (or --yes).
 
-    Changed commands need `bootstrap profile trust TEAM` again before they run.
+    New or changed commands and settings that can run programs wait for `bootstrap profile trust
+    TEAM` (on a terminal, it asks); the ones unchanged stay trusted.
     """
     from bootstrap.engine import render_teams
     from bootstrap.profiles import sources, trust
@@ -226,9 +227,11 @@ def profile_trust(
     name: str = typer.Argument(..., metavar="TEAM|FILE", help="An added team, or a profile file."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask (the commands are still shown)."),
 ) -> None:
-    """Show every command of a team (or profile file) in full, and allow exactly these to run.
+    """Show everything a team (or profile file) asks to run, grouped, and allow exactly that.
 
-    Any later change to them, however small, needs trusting again.
+    Commands in full, then each setting that can run a program, marked new, changed or trusted
+    already. Trust is kept item by item: a later change to one, however small, makes that one
+    wait until trusted again; the others stay trusted.
     """
     from bootstrap.engine import render_teams
     from bootstrap.profiles import sources, trust
