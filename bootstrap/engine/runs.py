@@ -102,6 +102,7 @@ def prepare(
     skip: Optional[str] = None,
     prompter: Optional[Prompter] = None,
     mode: str = "run",  # "run": every needed answer; "plan": placeholders; "doctor": only what is known
+    offer_trust: Optional[Callable[[profiles.Loaded], None]] = None,  # a terminal's run: ask before the gate
 ) -> Prepared:
     given = answers.read(answers_file, ctx.tilde(answers_file)) if answers_file else answers.Answers()
     memory = answers.remembered(ctx.paths, ctx.tilde(ctx.paths.remembered))
@@ -117,7 +118,10 @@ def prepare(
     # one gate for every command: what can run a program waits until its file is trusted. Every
     # command loads its profile here (profile_of, for those that only read it), never with
     # profiles.load alone: tests/test_trust_gate.py checks that nothing else does.
-    loaded, held = trust.gate(ctx.paths, trust.templates(ctx.paths, loaded))
+    loaded = trust.templates(ctx.paths, loaded)
+    if offer_trust is not None:
+        offer_trust(loaded)
+    loaded, held = trust.gate(ctx.paths, loaded)
     # BOOTSTRAP_SKIP: components a machine never runs (software that IT installs, say), added to --skip
     skip = ",".join(s for s in (skip, ctx.env.get("BOOTSTRAP_SKIP")) if s) or None
     selection = engine.select(loaded.model, only, skip)

@@ -531,3 +531,13 @@ def gate(paths: Paths, loaded: profiles.Loaded) -> tuple[profiles.Loaded, list[S
             if isinstance(parent, dict):
                 parent[item.loc[-1]] = value
     return replace(loaded, data=data, model=Profile.model_validate(data)), waiting
+
+
+def waiting_sources(paths: Paths, loaded: profiles.Loaded) -> list[Source]:
+    """The teams and files of a profile's chain that hold something not trusted yet."""
+    found: dict[str, Source] = {}
+    for shown in loaded.chain:
+        held = source_at(paths, str(shown))
+        if held is not None and held[0].key not in found and not is_trusted(paths, held[0]):
+            found[held[0].key] = held[0]
+    return list(found.values())
