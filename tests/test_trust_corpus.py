@@ -17,7 +17,11 @@ import json
 import os
 import pty
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Optional
 
@@ -30,6 +34,7 @@ from tests.support.teams import TeamRepo
 pytestmark = [pytest.mark.usefixtures("home"), pytest.mark.untrusted_profiles]
 
 EVIL = "~/.evil"  # where files a setting points at are (the team could have put them anywhere)
+UNUSED = "http://127.0.0.1:9"  # the team's download places; the test points them at a recording server
 
 
 def touch(name: str) -> str:
@@ -105,12 +110,12 @@ VECTORS: list[Vector] = [
     ),
     Vector("system package", ("packages", "system"), "jq", "system package jq"),
     Vector("Python tool", ("packages", "uv_tools"), {"name": "evil-tool"}, "Python tool evil-tool"),
-    Vector("package index", ("packages", "index_url"), "http://127.0.0.1:9/simple", "Python package index"),
-    Vector("terraform mirror", ("terraform", "mirror"), "http://127.0.0.1:9/tf", "Terraform mirror"),
+    Vector("package index", ("packages", "index_url"), f"{UNUSED}/simple", "Python package index"),
+    Vector("terraform mirror", ("terraform", "mirror"), f"{UNUSED}/tf", "Terraform mirror"),
     Vector("terraform verify", ("terraform", "verify"), False, "Terraform verify"),
     Vector("terraform keys", ("terraform", "keys"), "-----BEGIN PGP PUBLIC KEY BLOCK-----", "Terraform keys"),
-    Vector("terragrunt api", ("terraform", "terragrunt", "api"), "http://127.0.0.1:9/api", "Terragrunt api"),
-    Vector("terragrunt mirror", ("terraform", "terragrunt", "mirror"), "http://127.0.0.1:9/tg", "Terragrunt mirror"),
+    Vector("terragrunt api", ("terraform", "terragrunt", "api"), f"{UNUSED}/api", "Terragrunt api"),
+    Vector("terragrunt mirror", ("terraform", "terragrunt", "mirror"), f"{UNUSED}/tg", "Terragrunt mirror"),
 ]
 
 # the profile's name lands in files (a comment of the git hook above): quotes, $( ) and backticks stay text
@@ -197,6 +202,29 @@ REFUSED: list[Refused] = [
 ]
 
 
+@contextmanager
+def recording_server() -> Iterator[tuple[str, list[str]]]:
+    """A web server that writes down every request it gets (and has nothing to give)."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def profile_text() -> str:
     components: dict[str, Any] = {}
     for vector in VECTORS:
@@ -217,6 +245,7 @@ class Machine:
     home: Path
     work: Path
     log: Path
+    server: tuple[str, list[str]]
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -302,18 +331,27 @@ def canaries(*roots: Path) -> list[str]:
     return sorted({p.name for root in roots for p in root.rglob("PWNED*")})
 
 
-def test_no_vector_of_an_untrusted_team_runs_anything(tmp_path: Path, home: Path) -> None:
+@pytest.fixture
+def served() -> Iterator[tuple[str, list[str]]]:
+    with recording_server() as found:
+        yield found
+
+
+def test_no_vector_of_an_untrusted_team_runs_anything(
+    tmp_path: Path, home: Path, served: tuple[str, list[str]]
+) -> None:
     for tool in ("git", "bash", "zsh", "fish"):
         need(tool)
     assert len(VECTORS) + len(REFUSED) >= 30
     folder, log = standins(tmp_path)
     env = {**os.environ, "HOME": str(home), "TERM": "dumb", "BOOTSTRAP_SKIP": "secrets,aws"}
     env["PATH"] = f"{folder}{os.pathsep}{env['PATH']}"
-    machine = Machine(home, tmp_path / "work", log, env)
+    machine = Machine(home, tmp_path / "work", log, served, env)
     machine.work.mkdir()
     attacker_files(home)
     team = TeamRepo(tmp_path)
-    team.commit({"evil.yaml": profile_text(), "templates/evil.sh": f"{touch('dotfile')}\n"})
+    server, asked = machine.server
+    team.commit({"evil.yaml": profile_text().replace(UNUSED, server), "templates/evil.sh": f"{touch('dotfile')}\n"})
     assert bootstrap("profile", "add", team.url, "--name", "acme", "--yes", env=env).returncode == 0
 
     ran = bootstrap("run", "--profile", "acme/evil", "--yes", env=env)
@@ -327,6 +365,10 @@ def test_no_vector_of_an_untrusted_team_runs_anything(tmp_path: Path, home: Path
     assert not (home / ".zshenv").exists() and not (home / ".config" / "fish" / "conf.d" / "evil.fish").exists()
 
     exercise(machine, "before")
+    # the shims' fallback reads the gated profile: the team's mirrors and index are never asked
+    for tool in ("terraform", "terragrunt"):
+        bootstrap(tool, "exec", "--profile", "acme/evil", "--", "--version", env=env, timeout=60)
+    assert asked == []
     secrets = bootstrap("secrets", "exec", "--profile", "acme/evil", "--", "sh", "-c", "echo ok", env=env)
     doctor = bootstrap("doctor", "--json", "--profile", "acme/evil", env=env)
     assert canaries(home, tmp_path) == [], secrets.stdout + secrets.stderr
@@ -334,7 +376,7 @@ def test_no_vector_of_an_untrusted_team_runs_anything(tmp_path: Path, home: Path
     assert len(waiting) == 1 and waiting[0]["fix"] == "bootstrap profile trust acme", doctor.stdout
 
     recorded = log.read_text() if log.exists() else ""
-    for team_value in ("jq", "evil-tool", "127.0.0.1:9"):
+    for team_value in ("jq", "evil-tool", server):
         assert team_value not in recorded, recorded
 
     plan = bootstrap("plan", "--profile", "acme/evil", "--detailed-exitcode", env=env)
@@ -348,6 +390,8 @@ def test_no_vector_of_an_untrusted_team_runs_anything(tmp_path: Path, home: Path
     assert trusted.returncode in (0, 3), trusted.stdout + trusted.stderr
     assert "not trusted yet" not in bootstrap("plan", "--profile", "acme/evil", env=env).stdout
     exercise(machine, "after")
+    bootstrap("terraform", "exec", "--profile", "acme/evil", "--", "--version", env=env, timeout=60)
+    assert any(path.startswith("/tf") for path in asked), asked  # trusted, the team's mirror is used
     found = canaries(home, tmp_path)
     for vector in VECTORS:
         if vector.after_trust:
