@@ -42,6 +42,9 @@ components:
     path: ["~/evilbin"]
   dotfiles:
     - {template: editorconfig, target: "~/.config/git/template/hooks/post-checkout", executable: true}
+  aws:
+    profiles:
+      dev: {region: eu-west-1}
 """
 
 COVERED_GIT = (
@@ -171,12 +174,12 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     assert not (home / "PWNED-alias2").exists()
     assert (home / "PWNED-alias").exists()  # the alias as trusted, until the new text is
 
-    # a new setting waits alone; a change to an inert one (init.defaultBranch) waits for nothing
+    # a new setting waits alone; a change to inert ones (init.defaultBranch, an AWS region) waits for nothing
     evil.commit(
         {
-            "evil.yaml": EVIL.replace("PWNED-alias; ls", "PWNED-alias2; ls").replace(
-                "      init.defaultBranch: trunk\n", "      init.defaultBranch: main\n      core.hooksPath: ~/h\n"
-            )
+            "evil.yaml": EVIL.replace("PWNED-alias; ls", "PWNED-alias2; ls")
+            .replace("      init.defaultBranch: trunk\n", "      init.defaultBranch: main\n      core.hooksPath: ~/h\n")
+            .replace("eu-west-1", "eu-west-2")
         }
     )
     assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
