@@ -3,6 +3,7 @@ grouped, each marked new, changed or trusted already."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -102,3 +103,31 @@ def test_trust_shows_everything_grouped_and_marks_what_changed(tmp_path: Path, h
     assert "shell alias ll: ls -la (eng.yaml, changed)" in flat
     assert "git setting core.fsmonitor: touch $HOME/PWNED (eng.yaml, trusted already)" in flat
     assert "Not trusted; the new and changed ones will not run or apply." in flat
+
+
+def test_adding_a_team_on_a_terminal_shows_the_summary_and_asks_to_trust(tmp_path: Path, home: Path) -> None:
+    need("git")
+    repo = TeamRepo(tmp_path)
+    repo.commit({"eng.yaml": TEAM.format(alias="ls -l")})
+    env = {**os.environ, "HOME": str(home), "TERM": "xterm-256color"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    for name in ("COLUMNS", "LINES", "NO_COLOR"):
+        env.pop(name, None)
+    terminal = Terminal(tmp_path / "tmux.sock", env, home, 80, 24, f"bootstrap profile add {repo.url}")
+    try:
+        terminal.wait_until(lambda screen: "Add team 'acme'?" in screen, 60)
+        terminal.keys("y")
+        asked = terminal.wait_until(lambda screen: "Trust these commands and settings now" in screen, 60)
+        assert "Trust these commands and settings now" in asked, asked
+        terminal.keys("y")
+        code = terminal.wait()
+        flat = " ".join(" ".join(terminal.history()).split())
+    finally:
+        terminal.close()
+    assert code == 0, flat
+    for group in GROUPS:
+        assert group in flat, group
+    assert "git setting core.fsmonitor: touch $HOME/PWNED" in flat
+    assert "Its commands and settings are trusted" in flat
+    stored = json.loads((home / ".local" / "share" / "bootstrap" / "trust.json").read_text())
+    assert len(stored["sources"]["acme"]["items"]) == 7 and len(stored["sources"]["acme"]["commands"]) == 1
