@@ -17,6 +17,7 @@ import json
 import os
 import pty
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -237,6 +238,8 @@ def profile_text() -> str:
         else:
             here[last] = vector.value
     components["terraform"]["version"] = "1.5.7"
+    # inert, applied without trust: botocore reads what it wrote, and must find nothing to run
+    components["aws"] = {"min_version": "1.0", "profiles": {"dev": {"region": "eu-west-1", "output": "json"}}}
     return yaml.safe_dump({"schema": 1, "name": NAME, "components": components}, sort_keys=False)
 
 
@@ -325,6 +328,9 @@ def exercise(machine: Machine, name: str) -> None:
     }
     for argv in shells.values():
         run(*argv)
+    # an AWS SDK resolving credentials reads ~/.aws/config as written (credential_process would run)
+    sdk = "import botocore.session as s\ntry: s.Session(profile='dev').get_credentials()\nexcept Exception: pass"
+    run(sys.executable, "-c", sdk)
 
 
 def canaries(*roots: Path) -> list[str]:
@@ -344,7 +350,7 @@ def test_no_vector_of_an_untrusted_team_runs_anything(
         need(tool)
     assert len(VECTORS) + len(REFUSED) >= 30
     folder, log = standins(tmp_path)
-    env = {**os.environ, "HOME": str(home), "TERM": "dumb", "BOOTSTRAP_SKIP": "secrets,aws"}
+    env = {**os.environ, "HOME": str(home), "TERM": "dumb", "BOOTSTRAP_SKIP": "secrets"}
     env["PATH"] = f"{folder}{os.pathsep}{env['PATH']}"
     machine = Machine(home, tmp_path / "work", log, served, env)
     machine.work.mkdir()
@@ -356,7 +362,7 @@ def test_no_vector_of_an_untrusted_team_runs_anything(
 
     ran = bootstrap("run", "--profile", "acme/evil", "--yes", env=env)
     assert ran.returncode == 3, ran.stdout + ran.stderr
-    assert "bootstrap profile trust acme" in ran.stdout
+    assert ran.stdout.count("bootstrap profile trust acme") == 1, ran.stdout  # once, not once per setting
     gitconfig = (home / ".gitconfig").read_text() if (home / ".gitconfig").exists() else ""
     for vector in VECTORS:
         if vector.at[0] == "git":
@@ -364,6 +370,7 @@ def test_no_vector_of_an_untrusted_team_runs_anything(
             assert key.rsplit(".", 1)[-1].lower() not in gitconfig.lower(), vector.id
     assert not (home / ".zshenv").exists() and not (home / ".config" / "fish" / "conf.d" / "evil.fish").exists()
 
+    assert "[profile dev]" in (home / ".aws" / "config").read_text()  # inert: applied without trust
     exercise(machine, "before")
     # the shims' fallback reads the gated profile: the team's mirrors and index are never asked
     for tool in ("terraform", "terragrunt"):
