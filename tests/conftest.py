@@ -146,7 +146,7 @@ def trust_profile_file(args: tuple[str, ...], env: dict[str, str], cwd: Optional
     path = Path(env["HOME"]) / ref[2:] if ref.startswith("~/") else (cwd or Path.cwd()) / ref
     if not profiles.looks_like_path(ref) or not path.is_file():
         return
-    source = trust.file_source(path)
+    source = trust.file_source(path, Path(env["HOME"]))
     if source.covered and not source.commands:
         with mock.patch.dict(os.environ, env):
             paths = user_paths(Path(env["HOME"]))

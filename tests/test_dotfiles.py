@@ -123,6 +123,9 @@ def test_a_template_that_changed_is_an_update_not_a_user_edit(home: Path, tmp_pa
     profile = team_profile(tmp_path, [{"template": "~/team/tool.conf", "target": "~/.tool.conf"}])
     assert bootstrap("run", "--yes", "--profile", str(profile), "--answers", str(answers(tmp_path))).returncode == 0
     template.write_text("user = {{ answers.name }}\ncolor = true\n")
+    # the template is part of what was trusted: changed, it waits until trusted again
+    assert "file ~/.tool.conf (not trusted yet, so not applied)" in bootstrap("plan").stdout
+    assert bootstrap("profile", "trust", str(profile), "--yes").returncode == 0
     plan = bootstrap("plan")
     assert "Update ~/.tool.conf (template ~/team/tool.conf changed)" in plan.stdout
 

@@ -128,7 +128,7 @@ def test_update_shows_a_readable_diff_and_moves_the_pin_only_when_told(
 
     moved = bootstrap("profile", "update", "acme", "--yes")
     assert moved.returncode == 0, moved.stderr
-    assert "trust them again" not in moved.stdout
+    assert "apply only once you trust them" not in moved.stdout
     assert pin(home) == new
     # only declarative parts changed: applied, and the trusted command is still trusted (and done)
     assert run(answers).returncode == 0
@@ -145,7 +145,7 @@ def test_a_changed_command_needs_trust_again_and_yes_never_trusts(repo: TeamRepo
 
     moved = bootstrap("profile", "update", "--yes")  # every team
     assert moved.returncode == 0
-    assert "trust them again" in moved.stdout and 'echo two >> "$HOME/canary"' in moved.stdout
+    assert "apply only once you trust them" in moved.stdout and 'echo two >> "$HOME/canary"' in moved.stdout
     blocked = run(answers)  # everything else applies; the changed command waits for trust: exit 3
     assert blocked.returncode == 3, blocked.stdout + blocked.stderr
     assert "Waiting on your trust in the team's settings:" in blocked.stdout
@@ -273,7 +273,9 @@ def test_git_daemon_and_http_transports(repo: TeamRepo, tmp_path: Path, home: Pa
 def test_single_profile_file_url(tmp_path: Path, home: Path, answers: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    (site / "eng.yaml").write_text("schema: 1\nextends: [base]\ncomponents:\n  git:\n    config: {init.defaultBranch: one}\n")
+    (site / "eng.yaml").write_text(
+        "schema: 1\nextends: [base]\ncomponents:\n  git:\n    config: {init.defaultBranch: one}\n"
+    )
     with http_server(site) as base:
         added = bootstrap("profile", "add", f"{base}/eng.yaml", "--name", "acme")
         assert added.returncode == 0, added.stderr
@@ -423,29 +425,43 @@ def test_profile_update_ends_with_the_next_command(repo: TeamRepo, home: Path, a
 
 
 @pytest.mark.slow
-def test_a_terminal_run_whose_only_steps_wait_on_trust_asks_nothing(tmp_path: Path, home: Path) -> None:
+def test_a_terminal_run_shows_what_waits_on_trust_and_asks_only_that(tmp_path: Path, home: Path) -> None:
     need("git")
     team = TeamRepo(tmp_path)
     team.commit({"eng.yaml": 'schema: 1\ncommands:\n  - {name: Leave a mark, run: echo x >> "$HOME/canary"}\n'})
     assert bootstrap("profile", "add", team.url, "--yes").returncode == 0
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "bootstrap", "run", "--profile", "acme/eng"],
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(24, 80),
-    )
-    try:
-        child.expect(pexpect.EOF)
-    finally:
-        child.close()
-    screen = child.before or ""
-    assert child.exitstatus == 3, screen
-    assert "Make these changes" not in screen and "(Y/n)" not in screen  # nothing to ask about
+
+    def terminal_run(answer: str) -> tuple[int, str]:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "bootstrap", "run", "--profile", "acme/eng"],
+            env=env,
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(24, 80),
+        )
+        try:
+            child.expect('run: echo x >> "\\$HOME/canary"')
+            child.expect("Trust these of acme now")
+            seen = (child.before or "") + (child.after or "")
+            child.send(answer)
+            if answer == "y":  # trusted now: the command is a change like any other
+                child.expect("Make these changes")
+                child.send("y")
+            child.expect(pexpect.EOF)
+        finally:
+            child.close()
+        return child.exitstatus, seen + (child.before or "")
+
+    code, screen = terminal_run("n")  # no is the default: the rest is set up, the command waits
+    assert code == 3, screen
+    assert "Make these changes" not in screen  # nothing else to ask about
     assert "Waiting on your trust" in screen and "bootstrap profile trust acme" in screen
     assert canary(home) == []
+    code, screen = terminal_run("y")
+    assert code == 0, screen
+    assert canary(home) == ["x"]
 
 
 def test_a_symbolic_link_in_a_team_repository_never_reaches_outside(tmp_path: Path, home: Path) -> None:
@@ -510,6 +526,8 @@ def test_on_a_terminal_update_and_trust_ask_first(repo: TeamRepo, home: Path) ->
     child = _terminal("profile", "update", "acme")
     child.expect("Use this version of team 'acme'")
     child.send("y")
+    child.expect("Trust these commands and settings now")  # no by default: trusting is a choice
+    child.send("n")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and pin(home) == new

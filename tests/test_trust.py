@@ -72,11 +72,13 @@ def test_gate(home: Path) -> None:
     trust.record(paths, trust.team_source(paths, "acme"))
     assert [v.trusted for v in trust.judge(paths, [mine, theirs, stranger])] == [True, True, False]
 
-    # another command of the same team changes: the whole team needs trusting again
+    # the team adds a command: the one trusted stays trusted, the new one waits
+    new = Command(name="new", run="rm -rf ~")
     team(paths, profile([{"name": "theirs", "run": "echo theirs"}, {"name": "new", "run": "rm -rf ~"}]))
-    assert [v.trusted for v in trust.judge(paths, [theirs])] == [False]
+    assert [v.trusted for v in trust.judge(paths, [theirs, new])] == [True, False]
+    assert not trust.is_trusted(paths, trust.team_source(paths, "acme"))
     trust.record(paths, trust.team_source(paths, "acme"))
-    assert [v.trusted for v in trust.judge(paths, [theirs])] == [True]
+    assert [v.trusted for v in trust.judge(paths, [theirs, new])] == [True, True]
 
     # a damaged store trusts nothing
     paths.trust.write_text("{not json")
@@ -96,4 +98,81 @@ def test_trusting_a_file_covers_that_file_only(home: Path, tmp_path: Path) -> No
     a, b = Command(name="a", run="echo a"), Command(name="b", run="echo b")
     assert [v.trusted for v in trust.judge(paths, [a, b])] == [True, False]
     one.write_bytes(profile([{"name": "a", "run": "echo a"}, {"name": "c", "run": "echo c"}]))
-    assert [v.trusted for v in trust.judge(paths, [a])] == [False]
+    c = Command(name="c", run="echo c")
+    assert [v.trusted for v in trust.judge(paths, [a, b, c])] == [True, False, False]
+
+
+SETTINGS = {
+    "schema": 1,
+    "prompts": [{"id": "editor", "message": "Editor?", "default": "vim"}],
+    "components": {
+        "git": {"config": {"core.pager": "less -R", "core.editor": "{{ answers.editor }}", "pull.rebase": "true"}},
+        "shell": {"aliases": {"ll": "ls -l"}, "path": ["~/bin"]},
+        "aws": {"profiles": {"dev": {"region": "eu-west-1"}}},
+        "dotfiles": [{"template": "~/tmpl/gitconfig.j2", "target": "~/.gitconfig-team"}],
+    },
+}
+
+
+def states(paths: Paths) -> dict[str, str]:
+    found = trust.review(paths, trust.team_source(paths, "acme")).settings
+    return {setting.what: state for setting, state in found}
+
+
+def edited(**changes: object) -> bytes:
+    import copy
+
+    data = copy.deepcopy(SETTINGS)
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        here: dict[str, object] = data
+        for part in parents:
+            here = here[part]  # type: ignore[assignment]
+        here[last] = value
+    return yaml.safe_dump(data, sort_keys=False).encode()
+
+
+def test_settings_are_trusted_one_by_one(home: Path) -> None:
+    paths = user_paths(home)
+    (home / "tmpl").mkdir()
+    (home / "tmpl" / "gitconfig.j2").write_text("[core]\n")
+    team(paths, edited())
+    assert set(states(paths).values()) == {trust.NEW}
+    trust.record(paths, trust.team_source(paths, "acme"))
+    assert set(states(paths).values()) == {trust.TRUSTED}
+
+    # an inert change (an AWS region) leaves every setting trusted
+    team(paths, edited(components__aws__profiles__dev__region="eu-west-2"))
+    assert set(states(paths).values()) == {trust.TRUSTED}
+    # one character in one setting: only that one waits, as changed
+    team(paths, edited(components__git__config={"core.pager": "less -r", "core.editor": "{{ answers.editor }}"}))
+    assert [w for w, s in states(paths).items() if s != trust.TRUSTED] == ["git setting core.pager"]
+    assert states(paths)["git setting core.pager"] == trust.CHANGED
+    # a new folder on PATH is new; the one trusted before stays trusted
+    team(paths, edited(components__shell__path=["~/bin", "~/evil"]))
+    assert {w: s for w, s in states(paths).items() if s != trust.TRUSTED} == {"folder on PATH ~/evil": trust.NEW}
+    # the default of a question a setting uses is part of it
+    team(paths, edited(prompts=[{"id": "editor", "message": "Editor?", "default": "touch x; vim"}]))
+    assert [w for w, s in states(paths).items() if s != trust.TRUSTED] == ["git setting core.editor"]
+    # so are the bytes of the template a dotfile names
+    team(paths, edited())
+    (home / "tmpl" / "gitconfig.j2").write_text("[core]\n\tfsmonitor = touch x\n")
+    assert [w for w, s in states(paths).items() if s != trust.TRUSTED] == ["file ~/.gitconfig-team"]
+
+
+def test_a_store_of_the_earlier_format_still_trusts_what_it_trusted(home: Path) -> None:
+    paths = user_paths(home)
+    team(paths, edited())
+    source = trust.team_source(paths, "acme")
+    # as schema 1 wrote it: one hash over the whole source
+    paths.trust.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"kind": "team", "digest": source.digest, "commands": [], "commit": None, "trusted_at": "x"}
+    paths.trust.write_text(json.dumps({"schema": 1, "sources": {"acme": entry}}))
+    assert trust.is_trusted(paths, source)
+    # once the source changes, everything in it waits (that store cannot tell which part changed)
+    team(paths, edited(components__shell__aliases={"ll": "ls -la"}))
+    assert set(states(paths).values()) == {trust.NEW}
+    trust.record(paths, trust.team_source(paths, "acme"))
+    stored = json.loads(paths.trust.read_text())
+    assert stored["schema"] == trust.STORE_SCHEMA == 2
+    assert stored["sources"]["acme"]["items"] and set(states(paths).values()) == {trust.TRUSTED}

@@ -42,6 +42,9 @@ components:
     path: ["~/evilbin"]
   dotfiles:
     - {template: editorconfig, target: "~/.config/git/template/hooks/post-checkout", executable: true}
+  aws:
+    profiles:
+      dev: {region: eu-west-1}
 """
 
 COVERED_GIT = (
@@ -155,11 +158,12 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     # trusted, they take effect: the gate was what held them
     assert {"PWNED-fsmonitor", "PWNED-git-alias", "PWNED-alias", "PWNED-path"} <= set(canaries(home))
 
-    # a one-character change to a covered setting needs trusting again
+    # a one-character change to one covered setting makes that one wait, and only that one
     evil.commit({"evil.yaml": EVIL.replace("PWNED-alias; ls", "PWNED-alias2; ls")})
     assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
     again = bootstrap("plan", "--profile", "acme/evil", "--answers", str(answers))
-    assert "shell alias ls (not trusted yet, so not applied)" in again.stdout
+    assert "shell alias ls changed (the new value is not trusted yet, so the trusted one stays)" in again.stdout
+    assert again.stdout.count("not trusted yet") == 1, again.stdout
     changed = bootstrap("run", "--profile", "acme/evil", "--yes", "--answers", str(answers))
     assert changed.returncode == 3, changed.stdout + changed.stderr
     # what the earlier trusted version set is not let go of while the new one waits
@@ -167,7 +171,24 @@ def test_untrusted_git_and_shell_settings_wait_for_trust_then_apply(tmp_path: Pa
     assert hook.is_file()
     (home / "PWNED-alias").unlink()
     exercise(home, tmp_path, "changed")
-    assert not (home / "PWNED-alias2").exists() and not (home / "PWNED-alias").exists()
+    assert not (home / "PWNED-alias2").exists()
+    assert (home / "PWNED-alias").exists()  # the alias as trusted, until the new text is
+
+    # a new setting waits alone; a change to inert ones (init.defaultBranch, an AWS region) waits for nothing
+    evil.commit(
+        {
+            "evil.yaml": EVIL.replace("PWNED-alias; ls", "PWNED-alias2; ls")
+            .replace("      init.defaultBranch: trunk\n", "      init.defaultBranch: main\n      core.hooksPath: ~/h\n")
+            .replace("eu-west-1", "eu-west-2")
+        }
+    )
+    assert bootstrap("profile", "update", "acme", "--yes").returncode == 0
+    waits = [
+        line
+        for line in bootstrap("plan", "--profile", "acme/evil", "--answers", str(answers)).stdout.splitlines()
+        if "not trusted yet" in line
+    ]
+    assert len(waits) == 2 and any("git setting core.hooksPath (not trusted yet" in w for w in waits), waits
 
 
 def test_a_profile_file_given_by_path_waits_for_trust_too(tmp_path: Path, home: Path, answers: Path) -> None:
@@ -233,6 +254,28 @@ components:
         ("schema: 1\ncomponents:\n  packages:\n    uv_tools:\n      - {name: 'git+https://x/y'}\n", 5, "not a package"),
         ("schema: 1\ncomponents:\n  secrets:\n    env:\n      BASH_ENV: pass://a/b\n", 5, "changes how programs start"),
         ('schema: 1\nname: "x\\ntouch $HOME/PWNED"\n', 2, "holds a line break"),
+        ('schema: 1\nname: "x\\u2028touch $HOME/PWNED"\n', 2, "holds a line break"),
+        ('schema: 1\ncomponents:\n  git:\n    config:\n      core.editor: "vi\\x85x"\n', 5, "holds a line break"),
+        *[
+            (
+                f"schema: 1\ncomponents:\n  secrets:\n    env:\n      {name}: pass://a/b\n",
+                5,
+                "changes how programs start",
+            )
+            for name in ("LD_PRELOAD", "PYTHONSTARTUP", "GIT_SSH_COMMAND", "PROMPT_COMMAND", "ENV", "ld_audit")
+        ],
+        *[
+            (f"schema: 1\ncomponents:\n  packages:\n    system:\n      - '{name}'\n", 4, "not a package")
+            for name in ("/tmp/evil.deb", "https://evil.example.com/x.deb", "-oAPT::Update::Pre-Invoke::=touch x")
+        ],
+        *[
+            (
+                f"schema: 1\ncomponents:\n  dotfiles:\n    - target: ~/.x\n      template: '{name}'\n",
+                5,
+                "is outside the repository of the profile that names it",
+            )
+            for name in ("~/.ssh/id_ed25519", "/etc/shadow", "../elsewhere/hook", "templates/../../x")
+        ],
         (
             "schema: 1\ncomponents:\n  git:\n    hosts:\n      - {host: h.com, repos: ['--upload-pack=touch x']}\n",
             5,
@@ -349,3 +392,19 @@ def test_every_covered_key_is_found_by_the_gate() -> None:
     assert "components.git.config.pull.rebase" not in found
     assert "components.git.config.INCLUDEIF.gitdir:~/.path" in found
     assert covered.git_inert("Color.Diff.Meta") and not covered.git_inert("core.hooksPath")
+
+
+def test_every_command_loads_its_profile_through_the_gate() -> None:
+    """profiles.load alone skips the trust gate: only engine.runs.prepare (and profile_of, for the
+    commands that only read the profile) may call it, besides show and validate, which apply nothing."""
+    root = Path(__file__).parent.parent / "bootstrap"
+    allowed = {"engine/runs.py", "cli/profile.py", "profiles/validate.py", "profiles/load.py"}
+    callers = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "profiles.load(" in path.read_text() or "load.load(" in path.read_text()
+    }
+    assert callers - allowed == set(), "load the profile with engine.runs.prepare or runs.profile_of instead"
+    assert "trust.gate(" in (root / "engine" / "runs.py").read_text()
+    for command in ("cli/secrets.py", "cli/terraform.py", "cli/terragrunt.py"):
+        assert "runs.profile_of(" in (root / command).read_text(), command

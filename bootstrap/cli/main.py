@@ -92,7 +92,15 @@ def run(
     ask = ctx.interactive and not yes
     prompter = TerminalPrompter() if ask else None
     ctx.prompter = prompter
-    prepared = runs.prepare(ctx, profile=profile, answers_file=answers, only=only, skip=skip, prompter=prompter)
+    prepared = runs.prepare(
+        ctx,
+        profile=profile,
+        answers_file=answers,
+        only=only,
+        skip=skip,
+        prompter=prompter,
+        offer_trust=(lambda loaded: _offer_trust(ctx, loaded)) if prompter is not None else None,
+    )
     console = ctx.console
 
     def confirm(plans: list[Any]) -> bool:
@@ -111,6 +119,26 @@ def run(
     render.run_summary(ctx, console, result)
     if result.outcome is not None and result.outcome.exit_code:
         raise typer.Exit(result.outcome.exit_code)
+
+
+def _offer_trust(ctx: Any, loaded: Any) -> None:
+    """On a terminal, before the run: what the profile's team asks to run, and whether to trust it
+    now (no by default; the rest applies either way)."""
+    from bootstrap.engine import render_teams
+    from bootstrap.profiles import sources, trust
+    from bootstrap.profiles.prompts import TerminalPrompter
+
+    for source in trust.waiting_sources(ctx.paths, loaded):
+        review = trust.review(ctx.paths, source)
+        ctx.console.print(
+            f"{source.key} asks to run these on your computer, as you ({review.pending} new or changed):", markup=False
+        )
+        render_teams.commands(ctx.console, source, review)
+        if TerminalPrompter().confirm(f"Trust these of {source.key} now?", default=False):
+            pinned = sources.read_all(ctx.paths).get(source.key)
+            trust.record(ctx.paths, source, pinned.pin if pinned else None)
+        else:
+            ctx.console.print(f"Not trusted: they wait, and the rest is set up. Later: {source.fix}", markup=False)
 
 
 @app.command()

@@ -106,6 +106,16 @@ def _confirm(ctx: Context, question: str, yes: bool) -> bool:
     return TerminalPrompter().confirm(question, default=True)
 
 
+def _ask_trust(ctx: Context, yes: bool) -> bool:
+    """On a terminal, after the summary of what the team asks to run: trust it now? (No by default;
+    --yes never trusts.)"""
+    from bootstrap.profiles.prompts import TerminalPrompter
+
+    if yes or not ctx.interactive:
+        return False
+    return TerminalPrompter().confirm("Trust these commands and settings now (shown above)?", default=False)
+
+
 @app.command("add")
 def profile_add(
     source: str = typer.Argument(
@@ -140,7 +150,8 @@ def profile_add(
         fetched.discard()
         raise
     team_source = trust.team_source(ctx.paths, added.name)
-    if trust_now and team_source.asks_trust:
+    if team_source.asks_trust and (trust_now or _ask_trust(ctx, yes)):
+        trust_now = True
         trust.record(ctx.paths, team_source, added.pin)
     names = [i.name for i in profiles.available(ctx.paths) if i.kind == "team" and i.name.startswith(f"{added.name}/")]
     render_teams.added(ctx.console, added, names, trust_now, team_source.asks_trust, run_follows)
@@ -154,7 +165,8 @@ def profile_update(
 ) -> None:
     """Fetch a team's profiles, show what changed, and move the pin when you agree (or --yes).
 
-    Changed commands need `bootstrap profile trust TEAM` again before they run.
+    New or changed commands and settings that can run programs wait for `bootstrap profile trust
+    TEAM` (on a terminal, it asks); the ones unchanged stay trusted.
     """
     from bootstrap.engine import render_teams
     from bootstrap.profiles import sources, trust
@@ -180,7 +192,7 @@ def profile_update(
             continue
         moved = sources.apply_update(ctx, found)
         current = trust.team_source(ctx.paths, name)
-        if trust_now and current.asks_trust:
+        if current.asks_trust and (trust_now or (not trust.is_trusted(ctx.paths, current) and _ask_trust(ctx, yes))):
             trust.record(ctx.paths, current, moved.pin)
         ctx.console.print(f"Team '{name}' now uses {moved.pin[:12]}.", style="green", markup=False)
         moved_teams.append((name, current.asks_trust and not trust.is_trusted(ctx.paths, current)))
@@ -215,9 +227,11 @@ def profile_trust(
     name: str = typer.Argument(..., metavar="TEAM|FILE", help="An added team, or a profile file."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask (the commands are still shown)."),
 ) -> None:
-    """Show every command of a team (or profile file) in full, and allow exactly these to run.
+    """Show everything a team (or profile file) asks to run, grouped, and allow exactly that.
 
-    Any later change to them, however small, needs trusting again.
+    Commands in full, then each setting that can run a program, marked new, changed or trusted
+    already. Trust is kept item by item: a later change to one, however small, makes that one
+    wait until trusted again; the others stay trusted.
     """
     from bootstrap.engine import render_teams
     from bootstrap.profiles import sources, trust
@@ -229,19 +243,22 @@ def profile_trust(
             f"{name} has no commands and no settings that can run programs; there is nothing to trust.", markup=False
         )
         return
-    if source.commands:
-        ctx.console.print(f"{name} runs these commands on your computer, as you:", markup=False)
-    else:
-        ctx.console.print(f"{name} sets these on your computer, and they can run programs as you:", markup=False)
-    render_teams.commands(ctx.console, source)
-    question = "Allow exactly these to run and apply?" if source.covered else "Allow exactly these commands to run?"
+    review = trust.review(ctx.paths, source)
+    waiting = review.pending
+    ctx.console.print(
+        f"{name} asks to run these on your computer, as you ({waiting} new or changed, "
+        f"{len(source.commands) + len(source.settings) - waiting} trusted already):",
+        markup=False,
+    )
+    render_teams.commands(ctx.console, source, review)
+    question = "Allow exactly these to run and apply?" if source.settings else "Allow exactly these commands to run?"
     if not _confirm(ctx, question, yes):
-        ctx.console.print("Not trusted; they will not run or apply.", markup=False)
+        ctx.console.print("Not trusted; the new and changed ones will not run or apply.", markup=False)
         return
     pinned = sources.read_all(ctx.paths).get(source.key)
     trust.record(ctx.paths, source, pinned.pin if pinned else None)
     ctx.console.print(
-        f"Trusted {len(source.commands)} command(s) and {len(source.covered)} setting(s) of {name}. "
+        f"Trusted {len(source.commands)} command(s) and {len(source.settings)} setting(s) of {name}. "
         "They run and apply with `bootstrap run`.",
         style="green",
         markup=False,

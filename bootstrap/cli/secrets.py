@@ -33,7 +33,7 @@ EnvFileOpt = typer.Option(
 def _profile(ctx: Context, profile: Optional[str]) -> Profile:
     from bootstrap.engine import runs
 
-    return runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor").profile
+    return runs.profile_of(ctx, profile)
 
 
 @app.command("check")

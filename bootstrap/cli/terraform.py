@@ -30,8 +30,7 @@ def _settings(ctx: Context, profile: Optional[str]) -> Settings:
     from bootstrap.components.terraform import component as terraform
     from bootstrap.engine import runs
 
-    prepared = runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor")
-    return terraform.settings(ctx, prepared.profile.components.terraform)
+    return terraform.settings(ctx, runs.profile_of(ctx, profile).components.terraform)
 
 
 def _install(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> str:

@@ -31,8 +31,7 @@ def _settings(ctx: Context, profile: Optional[str]) -> Settings:
     from bootstrap.components.terraform import terragrunt
     from bootstrap.engine import runs
 
-    prepared = runs.prepare(ctx, profile=profile, answers_file=None, mode="doctor")
-    spec = prepared.profile.components.terraform
+    spec = runs.profile_of(ctx, profile).components.terraform
     return terragrunt.settings(ctx, spec.terragrunt if spec is not None else None)
 
 

@@ -313,9 +313,10 @@ def waiting_summary(console: Console, deferred: list[Waiting]) -> None:
         if not items:
             continue
         console.print(f"Waiting on {label}:", style="yellow bold", markup=False)
-        for w in items:
+        for n, w in enumerate(items):
             console.print(f"  … {w.component}: {w.why}", style="yellow", markup=False)
-            if w.fix:
+            # one command for a run of items it does (a team's many settings: one trust command)
+            if w.fix and (n + 1 == len(items) or items[n + 1].fix != w.fix):
                 console.print(f"      {w.fix}", markup=False)
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from bootstrap.engine.render import _diff
+from bootstrap.profiles import covered
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from bootstrap.profiles.sources import Fetched, TeamSource, Update
-    from bootstrap.profiles.trust import Source
+    from bootstrap.profiles.trust import Review, Setting, Source
     from bootstrap.system.context import Context
 
 
@@ -18,10 +19,15 @@ def _say(console: Console, text: str, style: str = "") -> None:
     console.print(text, style=style or None, markup=False, highlight=False)
 
 
-def commands(console: Console, source: Source) -> None:
-    """Every command in full: the exact text that trusting allows to run."""
+def commands(console: Console, source: Source, review: Optional[Review] = None) -> None:
+    """Everything trusting allows, grouped: commands in full, then each covered setting with its
+    value as written. With a review, each is marked new or changed (or trusted already)."""
+    states = {id(c): state for _, c, state in review.commands} if review else {}
+    if source.commands:
+        _say(console, "Commands, run as you:", "bold")
     for where, command in source.commands:
-        _say(console, f"  • {command.get('name', '(no name)')}   ({where})", "bold")
+        mark = _mark(states.get(id(command)))
+        _say(console, f"  • {command.get('name', '(no name)')}   ({where}{mark})", "bold")
         for label in ("run", "unless"):
             text = command.get(label)
             if text is None:
@@ -30,23 +36,41 @@ def commands(console: Console, source: Source) -> None:
             _say(console, f"      {label}: {lines[0]}", "cyan")
             for line in lines[1:]:
                 _say(console, f"           {line}", "cyan")
-    settings(console, source)
+    settings(console, source, review)
 
 
-def settings(console: Console, source: Source) -> None:
-    """Every setting that can run a program, with its value as written, grouped by file."""
+def _mark(state: Optional[str]) -> str:
+    from bootstrap.profiles import trust
+
+    return {trust.NEW: ", new", trust.CHANGED: ", changed", trust.TRUSTED: ", trusted already"}.get(state or "", "")
+
+
+def _shown(setting: Setting) -> str:
     import json
 
-    if not source.covered:
-        return
-    count = len(source.covered)
-    _say(
-        console,
-        f"  {count} setting{'s' if count != 1 else ''} that can run programs or change where software comes from:",
-    )
-    for where, what, value in source.covered:
-        shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
-        _say(console, f"  • {what}: {shown}   ({where})", "cyan")
+    value = setting.value
+    if setting.group == covered.FILES_GROUP and isinstance(value, dict):
+        how = ", made a program that runs" if value.get("executable") else ""
+        return f"{setting.what}: from template {value.get('template')}{how}"
+    if isinstance(value, dict) and str(value.get("name")) in setting.what:
+        rest = {k: v for k, v in value.items() if k != "name"}
+        return f"{setting.what}" + (f" ({json.dumps(rest, sort_keys=True, default=str)})" if rest else "")
+    if isinstance(value, str) and setting.what.endswith(value):
+        return setting.what
+    shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    return f"{setting.what}: {shown}"
+
+
+def settings(console: Console, source: Source, review: Optional[Review] = None) -> None:
+    """Every setting that can run a program, with its value as written, in the summary's groups."""
+    states = {id(s): state for s, state in review.settings} if review else {}
+    for group in covered.GROUPS:
+        found = [s for s in source.settings if s.group == group]
+        if not found:
+            continue
+        _say(console, f"{group[0].upper()}{group[1:]}:", "bold")
+        for setting in found:
+            _say(console, f"  • {_shown(setting)}   ({setting.file}{_mark(states.get(id(setting)))})", "cyan")
 
 
 def fetched(console: Console, item: Fetched) -> None:
@@ -91,14 +115,14 @@ def update(console: Console, item: Update) -> None:
         parts = f": {', '.join(diff.sections)}" if diff.sections else ""
         _say(console, f"  {diff.profile} ({diff.path}) {diff.status}{parts}", "bold")
         _diff(console, diff.diff)
-    if item.commands_changed:
+    if item.commands_changed and (item.review is None or item.review.pending):
         _say(
             console,
-            "Its commands or settings that can run programs changed. After this update they apply only once "
-            "you trust them again:",
+            "Its commands or settings that can run programs changed. After this update the new and changed "
+            "ones apply only once you trust them (the others stay trusted):",
             "yellow",
         )
-        commands(console, item.new_trust)
+        commands(console, item.new_trust, item.review)
     elif item.needs_trust:
         _say(console, f"Its commands are not trusted yet: bootstrap profile trust {name}")
 

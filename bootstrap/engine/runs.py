@@ -86,6 +86,13 @@ def choose_profile(
     return profiles.DEFAULT_PROFILE, "default", None
 
 
+def profile_of(ctx: Context, profile: Optional[str]) -> Profile:
+    """The profile a command other than run/plan/doctor works from (secrets exec, the Terraform and
+    Terragrunt shims, ...): the chosen one, filled with the answers remembered, and through the
+    trust gate like every other, so that what waits for trust waits there too."""
+    return prepare(ctx, profile=profile, answers_file=None, mode="doctor").profile
+
+
 def prepare(
     ctx: Context,
     *,
@@ -95,6 +102,7 @@ def prepare(
     skip: Optional[str] = None,
     prompter: Optional[Prompter] = None,
     mode: str = "run",  # "run": every needed answer; "plan": placeholders; "doctor": only what is known
+    offer_trust: Optional[Callable[[profiles.Loaded], None]] = None,  # a terminal's run: ask before the gate
 ) -> Prepared:
     given = answers.read(answers_file, ctx.tilde(answers_file)) if answers_file else answers.Answers()
     memory = answers.remembered(ctx.paths, ctx.tilde(ctx.paths.remembered))
@@ -107,7 +115,12 @@ def prepare(
         if named_in is None:
             raise
         raise UserError(f"{named_in.where('profile')}: {exc}") from None
-    # one gate for every command: what can run a program waits until its file is trusted
+    # one gate for every command: what can run a program waits until its file is trusted. Every
+    # command loads its profile here (profile_of, for those that only read it), never with
+    # profiles.load alone: tests/test_trust_gate.py checks that nothing else does.
+    loaded = trust.templates(ctx.paths, loaded)
+    if offer_trust is not None:
+        offer_trust(loaded)
     loaded, held = trust.gate(ctx.paths, loaded)
     # BOOTSTRAP_SKIP: components a machine never runs (software that IT installs, say), added to --skip
     skip = ",".join(s for s in (skip, ctx.env.get("BOOTSTRAP_SKIP")) if s) or None

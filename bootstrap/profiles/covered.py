@@ -202,6 +202,22 @@ class Item:
     whole: bool = False  # the component waits as a whole (it cannot apply a part of it)
 
 
+# the parts of what `profile trust` shows, in the order shown (commands come first, in full)
+GIT_GROUP = "git settings that can run programs"
+SHELL_GROUP = "shell aliases, variables and folders on PATH"
+FILES_GROUP = "files, and where they go"
+SOFTWARE_GROUP = "software, and where it comes from"
+UNVERIFIED_GROUP = "downloads not verified by their publisher's signature"
+GROUPS = (GIT_GROUP, SHELL_GROUP, FILES_GROUP, SOFTWARE_GROUP, UNVERIFIED_GROUP)
+
+
+def group(item: Item) -> str:
+    """The part of the trust summary an item is shown in."""
+    if item.component == "terraform":
+        return UNVERIFIED_GROUP if item.loc[-1] in ("keys", "verify") else SOFTWARE_GROUP
+    return {"git": GIT_GROUP, "shell": SHELL_GROUP, "dotfiles": FILES_GROUP}.get(item.component, SOFTWARE_GROUP)
+
+
 def _text(value: Any) -> str:
     return str(value.get("name") if isinstance(value, dict) else value)
 

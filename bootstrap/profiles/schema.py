@@ -16,7 +16,8 @@ COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfil
 SELECTABLE = (*COMPONENTS, "commands")
 SECRET_REFERENCE = re.compile(r"^(op://[^/\s]+/[^/\s]+/\S+|bw://\S+|pass://\S+|keyring://[^/\s]+/\S+)$")
 PROMPT_ID = r"^[a-z][a-z0-9_]*$"
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# control characters, and the line separators some file formats (YAML, JavaScript) break lines at
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # a package as its manager names it: never an option (-x), a path, a URL or a VCS reference
 PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]*")
 BREW_TAP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._+@-]*")
@@ -186,7 +187,9 @@ class GitHost(Strict):
     @classmethod
     def _host_name(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
-            raise ValueError(f"'{value}' should be a host name such as github.com (no https://, user or path)")
+            raise ValueError(
+                f"'{CONTROL.sub('?', value)}' should be a host name such as github.com (no https://, user or path)"
+            )
         return value
 
     @field_validator("key_url")
@@ -295,14 +298,16 @@ class SsoSession(Strict):
     @classmethod
     def _url(cls, value: str) -> str:
         if not _filled(value, re.compile(r"^https://[^/\s]+\.[^/\s]+(/\S*)?$")):
-            raise ValueError(f"'{value}' should be a web address such as https://yourcompany.awsapps.com/start")
+            raise ValueError(
+                f"'{CONTROL.sub('?', value)}' should be a web address such as https://yourcompany.awsapps.com/start"
+            )
         return value
 
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
         if not _filled(value, AWS_REGION):
-            raise ValueError(f"'{value}' should be an AWS region name such as eu-west-1 or us-east-1")
+            raise ValueError(f"'{CONTROL.sub('?', value)}' should be an AWS region name such as eu-west-1 or us-east-1")
         return value
 
     @model_validator(mode="after")
@@ -331,14 +336,14 @@ class AwsProfile(Strict):
     @classmethod
     def _account(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not _filled(value, AWS_ACCOUNT):
-            raise ValueError(f"'{value}' should be a 12-digit AWS account number, in quotes")
+            raise ValueError(f"'{CONTROL.sub('?', value)}' should be a 12-digit AWS account number, in quotes")
         return value
 
     @field_validator("region")
     @classmethod
     def _region(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not _filled(value, AWS_REGION):
-            raise ValueError(f"'{value}' should be an AWS region name such as eu-west-1 or us-east-1")
+            raise ValueError(f"'{CONTROL.sub('?', value)}' should be an AWS region name such as eu-west-1 or us-east-1")
         return value
 
     @model_validator(mode="after")
@@ -430,7 +435,7 @@ class Shell(Strict):
         for name in value:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name == "PATH":
                 raise ValueError(
-                    f"'{name}' cannot be set here (a variable name is letters, digits and _; PATH goes under `path`)"
+                    f"'{CONTROL.sub('?', name)}' cannot be set here (a variable name is letters, digits and _; PATH goes under `path`)"
                 )
         for name, text in value.items():
             one_line(text, name)
@@ -448,7 +453,9 @@ class Shell(Strict):
     def _alias_names(cls, value: dict[str, str]) -> dict[str, str]:
         for name in value:
             if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@%+-]*", name):
-                raise ValueError(f"'{name}' is not a usable alias name (letters, digits and _ . @ % + -)")
+                raise ValueError(
+                    f"'{CONTROL.sub('?', name)}' is not a usable alias name (letters, digits and _ . @ % + -)"
+                )
         for name, text in value.items():
             one_line(text, name)
         return value
@@ -458,7 +465,7 @@ class Shell(Strict):
     def _command_names(cls, value: list[str]) -> list[str]:
         for name in value:
             if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*", name):
-                raise ValueError(f"'{name}' is not a command name")
+                raise ValueError(f"'{CONTROL.sub('?', name)}' is not a command name")
         return value
 
 

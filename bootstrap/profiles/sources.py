@@ -296,6 +296,7 @@ class Update:
     new_trust: trust.Source
     contents: dict[str, bytes]
     was_trusted: bool
+    review: Optional[trust.Review] = None  # the new version's items against what is trusted now
 
     @property
     def changed(self) -> bool:
@@ -362,7 +363,7 @@ def fetch_update(ctx: Context, name: str) -> Update:
             f"run `bootstrap profile remove {name}`, then add it again"
         )
     before = trust.team_contents(folder)
-    was_trusted = trust.is_trusted(ctx.paths, trust.source_of(name, "team", before))
+    was_trusted = trust.is_trusted(ctx.paths, trust.source_of(name, "team", before, ctx.paths.home))
     if source.kind == "file":
         data = _download(ctx, source.url)
         after = {_file_name(source.url): data}
@@ -372,14 +373,16 @@ def fetch_update(ctx: Context, name: str) -> Update:
         pin = _resolve(ctx, folder, source.ref)
         before = _git_files(ctx, folder, source.pin) if source.pin != pin else before
         after = _git_files(ctx, folder, pin) if source.pin != pin else before
+    new = trust.source_of(name, "team", after, ctx.paths.home)
     return Update(
         source,
         pin,
         diff_contents(name, before, after),
-        trust.source_of(name, "team", before),
-        trust.source_of(name, "team", after),
+        trust.source_of(name, "team", before, ctx.paths.home),
+        new,
         after,
         was_trusted,
+        trust.review(ctx.paths, new),
     )
 
 

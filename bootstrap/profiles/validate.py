@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from bootstrap.profiles import load as profiles
+from bootstrap.profiles import trust
 from bootstrap.system.errors import UserError
 
 if TYPE_CHECKING:
@@ -47,10 +48,7 @@ def _linters() -> list[Callable[[profiles.Loaded], list[str]]]:
     return found
 
 
-def team_root(path: Path) -> Path:
-    """The team repository a profile file is in: its folder, or the one above `profiles/`."""
-    folder = path.resolve().parent
-    return folder.parent if folder.name == "profiles" else folder
+team_root = trust.team_root
 
 
 def expand(targets: Iterable[Path]) -> list[tuple[Path, Path]]:
@@ -70,7 +68,7 @@ def expand(targets: Iterable[Path]) -> list[tuple[Path, Path]]:
 def check(path: Path, paths: Paths, local_team: Optional[Path] = None) -> Checked:
     ref = str(path) if profiles.looks_like_path(str(path)) else f"./{path}"
     try:
-        loaded = profiles.load(ref, paths, local_team=local_team)
+        loaded = trust.templates(paths, profiles.load(ref, paths, local_team=local_team))
     except profiles.ProfileErrors as exc:
         return Checked(path, list(exc.lines))
     except UserError as exc:
