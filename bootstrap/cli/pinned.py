@@ -82,6 +82,7 @@ def shim_args(typer_ctx: typer.Context) -> list[str]:
 def app_for(tool: Tool, summary: str) -> typer.Typer:
     """The command group for a tool pinned per project by a version file or required_version."""
     name, product, file = tool.command, tool.product, tool.version_file
+    a = "an" if product[0] in "AEIOU" else "a"
     app = typer.Typer(help=summary, no_args_is_help=True, rich_markup_mode=None)
     nothing = (
         f"no {file}, required_version, {'terragrunt constraint ' if tool.terragrunt_pins else ''}or profile default"
@@ -105,7 +106,7 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
             choice = terraform.choose(ctx, directory, conf)
             if choice is None:
                 raise UserError(
-                    f"nothing pins a {product} version here; name one (bootstrap {name} install VERSION) "
+                    f"nothing pins {a} {product} version here; name one (bootstrap {name} install VERSION) "
                     f"or pin one: {terraform.use_hint(ctx, tool)}"
                 )
             version = choice.version
@@ -233,12 +234,12 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
             other = pinned.fallback(ctx, tool)
             if other is None:
                 raise UserError(
-                    f"nothing pins a {product} version for {ctx.tilde(directory.resolve())} ({nothing}), none is "
+                    f"nothing pins {a} {product} version for {ctx.tilde(directory.resolve())} ({nothing}), none is "
                     f"installed and no other {name} is on your PATH; pin one: {terraform.use_hint(ctx, tool)}"
                 )
             # Still "nothing pins" (exit 2, as tfenv, tenv and tfswitch answer), but with what runs here.
             raise UserError(
-                f"nothing pins a {product} version for {ctx.tilde(directory.resolve())} ({nothing}), so `{name}` "
+                f"nothing pins {a} {product} version for {ctx.tilde(directory.resolve())} ({nothing}), so `{name}` "
                 f"runs {other.what(ctx.tilde)}; to pin one for this folder: bootstrap {name} use VERSION"
             )
         for line in tfrender.which_lines(ctx, tool, choice):
