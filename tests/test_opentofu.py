@@ -124,7 +124,7 @@ def test_plan_run_doctor_with_a_pinned_version(home: Path, env: dict[str, str], 
     program.write_bytes(program.read_bytes() + b"# changed\n")
     changed = checks(home, env, team)["terraform.opentofu"]
     assert changed["status"] == "error" and "changed" in str(changed["summary"])
-    assert "bootstrap tofu uninstall 1.8.5 && bootstrap tofu install 1.8.5" == changed["fix"]
+    assert changed["fix"] == "bootstrap tofu uninstall 1.8.5 && bootstrap tofu install 1.8.5"
 
 
 def test_install_says_what_it_did_and_a_second_install_changes_nothing(home: Path, env: dict[str, str]) -> None:

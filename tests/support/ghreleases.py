@@ -23,8 +23,8 @@ import json
 import tarfile
 import threading
 import time
-import zipfile
 import urllib.parse
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -142,10 +142,8 @@ class GitHubReleases:
         folder = self.folder(version)
         folder.mkdir(parents=True, exist_ok=True)
         layout = self.layout
-        if program is not None:
-            data = program
-        else:
-            data = stand_in(version) if layout is TERRAGRUNT else tofu_stand_in(version)
+        maker = stand_in if layout is TERRAGRUNT else tofu_stand_in
+        data = program if program is not None else maker(version)
         files: dict[str, bytes] = {f"{self.name(version, 'windows', 'amd64')}.exe": b"MZ not for us"}
         if layout is not TERRAGRUNT:
             for os_name, arch in platforms or [(OS, HERE_ARCH)]:
