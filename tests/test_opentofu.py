@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap, need
-from tests.support import ghreleases
+from tests.support import ghreleases, pinned
 from tests.support.tfmirror import HERE_ARCH, OS
 from tests.support.tmux import DONE, Terminal
 
@@ -62,38 +62,23 @@ def profile(tmp_path: Path, body: str) -> Path:
 
 
 def versions_dir(home: Path) -> Path:
-    return home / ".local" / "share" / "bootstrap" / "opentofu" / "versions"
+    return pinned.versions_dir(home, "opentofu")
 
 
 def nothing_installed(home: Path, version: str) -> None:
-    root = versions_dir(home)
-    assert not (root / version).exists()
-    leftovers = [p.name for p in root.iterdir() if p.name.startswith(f".{version}.")] if root.exists() else []
-    assert leftovers == []
-    assert not (home / ".local" / "bin" / "tofu").exists()
+    pinned.nothing_installed(home, "opentofu", "tofu", version)
 
 
 def tofu(home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`tofu` as the user types it: whatever PATH finds first (our shim)."""
-    return subprocess.run(
-        ["tofu", *args],
-        cwd=cwd,
-        env={**os.environ, **env, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    return pinned.typed(home, cwd, env, "tofu", *args)
+
+
+checks = pinned.doctor_checks
 
 
 def said(result: subprocess.CompletedProcess[str]) -> str:
+    """What the program said first (its version line), else its error."""
     return result.stdout.splitlines()[0] if result.stdout else result.stderr
-
-
-def checks(home: Path, env: dict[str, str], team: Path) -> dict[str, dict[str, object]]:
-    doctor = bootstrap("doctor", "--json", "--profile", str(team), "--only", "terraform", env=env, cwd=home)
-    return {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}
 
 
 # --- the main path: a team profile pins a version ------------------------------------------

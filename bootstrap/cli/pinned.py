@@ -8,7 +8,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 
@@ -77,6 +77,41 @@ def become(program: object, args: list[str]) -> None:
 def shim_args(typer_ctx: typer.Context) -> list[str]:
     args = list(typer_ctx.args)
     return args[1:] if args[:1] == ["--"] else args
+
+
+def run_here(tool: Tool, args: list[str], noted: Optional[Callable[[Context, str, str], None]] = None) -> None:
+    """Become the version pinned here, installing it first when needed; where nothing pins one,
+    the newest installed or the program the person had before."""
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.components.terraform import pinned
+
+    ctx = context()
+    conf = settings(ctx, tool, None)
+    choice = terraform.choose(ctx, Path.cwd(), conf)
+    if choice is None:
+        other = pinned.fallback(ctx, tool)
+        if other is None:
+            hint = (
+                f"pin and install one: {terraform.use_hint(ctx, tool)}"
+                if tool.constraints
+                else f"run `bootstrap {tool.command} install VERSION` (`bootstrap {tool.command} list --remote` lists them)"
+            )
+            raise Failure(
+                f"no {tool.product} version is pinned here, none is installed, and there is no other {tool.command} "
+                f"on your PATH; {hint}"
+            )
+        become(other.path, args)  # run what the person had, as before
+        return
+    if not choice.installed:
+        ctx.err_console.print(
+            f"{tool.product} {choice.version} ({ctx.tilde(choice.pin.where(ctx.tilde))}) is not installed yet; "
+            "installing it.",
+            markup=False,
+        )
+        download(ctx, conf, choice.version)
+    if noted is not None and choice.pin.source in ("required_version", "terragrunt"):
+        noted(ctx, choice.pin.where(ctx.tilde), str(choice.version))
+    become(pinned.binary(ctx, tool, choice.version), args)
 
 
 def app_for(tool: Tool, summary: str) -> typer.Typer:
@@ -268,32 +303,7 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
     @app.command("exec", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
     def exec_(typer_ctx: typer.Context) -> None:
         """The shim's slow path: resolve the version for this folder, install it if needed, run it."""
-        from bootstrap.components.terraform import component as terraform
-        from bootstrap.components.terraform import pinned
-
-        ctx = context()
-        args = shim_args(typer_ctx)
-        conf = settings(ctx, tool, None)
-        choice = terraform.choose(ctx, Path.cwd(), conf)
-        if choice is None:
-            other = pinned.fallback(ctx, tool)
-            if other is None:
-                raise Failure(
-                    f"no {product} version is pinned here, none is installed, and there is no other {name} on "
-                    f"your PATH; pin and install one: {terraform.use_hint(ctx, tool)}"
-                )
-            become(other.path, args)  # run what the person had, as before
-            return
-        version = str(choice.version)
-        if not choice.installed:
-            ctx.err_console.print(
-                f"{product} {version} ({ctx.tilde(choice.pin.where(ctx.tilde))}) is not installed yet; installing it.",
-                markup=False,
-            )
-            install_spec(ctx, conf, version, Path.cwd())
-        if choice.pin.source in ("required_version", "terragrunt"):
-            note_once(ctx, choice.pin.where(ctx.tilde), version)
-        become(pinned.binary(ctx, tool, version), args)
+        run_here(tool, shim_args(typer_ctx), note_once)
 
     def note_once(ctx: Context, where: str, version: str) -> None:
         import hashlib

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from bootstrap.cli.options import ProfileOpt, context, journaled
-from bootstrap.cli.pinned import become, download, listed, settings, shim_args
+from bootstrap.cli.pinned import download, listed, run_here, settings, shim_args
 from bootstrap.components.terraform.tools import TERRAGRUNT
-from bootstrap.system.errors import Failure, UserError
+from bootstrap.system.errors import UserError
 
 if TYPE_CHECKING:
     from bootstrap.components.terraform.constraints import Version
@@ -127,17 +127,8 @@ def which(
         for line in tfrender.fallback_lines(ctx, TOOL, other):
             print(line)
         return
-    state = "installed" if choice.installed else f"not installed yet: bootstrap terragrunt install {choice.version}"
-    print(f"{choice.version} ({state})")
-    pin = choice.pin
-    said = f" says '{pin.spec}'" if pin.spec != str(choice.version) else ""
-    print(
-        ctx.tilde(
-            f"chosen by {pin.where(ctx.tilde)}{said}"
-            if pin.file
-            else "chosen by the profile's terraform.terragrunt.version"
-        )
-    )
+    for line in tfrender.which_lines(ctx, TOOL, choice):
+        print(line)
 
 
 @app.command("uninstall")
@@ -168,26 +159,4 @@ def uninstall(
 @app.command("exec", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def exec_(typer_ctx: typer.Context) -> None:
     """The shim's slow path: resolve the version for this folder, install it if needed, run it."""
-    from bootstrap.components.terraform import component as terraform
-    from bootstrap.components.terraform import pinned
-
-    ctx = context()
-    args = shim_args(typer_ctx)
-    conf = settings(ctx, TOOL, None)
-    choice = terraform.choose(ctx, Path.cwd(), conf)
-    if choice is None:
-        other = pinned.fallback(ctx, TOOL)
-        if other is None:
-            raise Failure(
-                "no Terragrunt version is pinned here, none is installed, and there is no other terragrunt on your "
-                "PATH; run `bootstrap terragrunt install VERSION` (`bootstrap terragrunt list --remote` lists them)"
-            )
-        become(other.path, args)  # run what the person had, as before
-        return
-    if not choice.installed:
-        ctx.err_console.print(
-            f"Terragrunt {choice.version} ({ctx.tilde(choice.pin.where(ctx.tilde))}) is not installed yet; installing it.",
-            markup=False,
-        )
-        download(ctx, conf, choice.version)
-    become(pinned.binary(ctx, TOOL, choice.version), args)
+    run_here(TOOL, shim_args(typer_ctx))

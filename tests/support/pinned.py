@@ -1,0 +1,43 @@
+"""What the tests of pinned tools (Terragrunt, OpenTofu) look at: the versions folder, the
+command as a person types it, and doctor's checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from tests.conftest import bootstrap
+
+
+def versions_dir(home: Path, folder: str) -> Path:
+    return home / ".local" / "share" / "bootstrap" / folder / "versions"
+
+
+def nothing_installed(home: Path, folder: str, command: str, version: str) -> None:
+    """No version folder, no half-made one, no command in ~/.local/bin."""
+    root = versions_dir(home, folder)
+    assert not (root / version).exists()
+    leftovers = [p.name for p in root.iterdir() if p.name.startswith(f".{version}.")] if root.exists() else []
+    assert leftovers == []
+    assert not (home / ".local" / "bin" / command).exists()
+
+
+def typed(home: Path, cwd: Path, env: dict[str, str], command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as the user types it: whatever PATH finds first (our shim)."""
+    return subprocess.run(
+        [command, *args],
+        cwd=cwd,
+        env={**os.environ, **env, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def doctor_checks(home: Path, env: dict[str, str], team: Path) -> dict[str, dict[str, object]]:
+    doctor = bootstrap("doctor", "--json", "--profile", str(team), "--only", "terraform", env=env, cwd=home)
+    return {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}
