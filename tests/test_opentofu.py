@@ -61,18 +61,8 @@ def profile(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def versions_dir(home: Path) -> Path:
-    return pinned.versions_dir(home, "opentofu")
-
-
-def nothing_installed(home: Path, version: str) -> None:
-    pinned.nothing_installed(home, "opentofu", "tofu", version)
-
-
-def tofu(home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return pinned.typed(home, cwd, env, "tofu", *args)
-
-
+PROGRAM = pinned.Program("opentofu", "tofu")
+versions_dir, nothing_installed, tofu = PROGRAM.versions_dir, PROGRAM.nothing_installed, PROGRAM.typed
 checks = pinned.doctor_checks
 
 

@@ -71,18 +71,8 @@ def profile(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def versions_dir(home: Path) -> Path:
-    return pinned.versions_dir(home, "terragrunt")
-
-
-def nothing_installed(home: Path, version: str) -> None:
-    pinned.nothing_installed(home, "terragrunt", "terragrunt", version)
-
-
-def tg(home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return pinned.typed(home, cwd, env, "terragrunt", *args)
-
-
+PROGRAM = pinned.Program("terragrunt", "terragrunt")
+versions_dir, nothing_installed, tg = PROGRAM.versions_dir, PROGRAM.nothing_installed, PROGRAM.typed
 checks = pinned.doctor_checks
 
 

@@ -79,6 +79,14 @@ def shim_args(typer_ctx: typer.Context) -> list[str]:
     return args[1:] if args[:1] == ["--"] else args
 
 
+def for_folder(tool: Tool, directory: Path, profile: Optional[str]) -> tuple[Context, Settings]:
+    """`which DIR`'s start: DIR must be a folder (bad input otherwise), then the tool's settings."""
+    ctx = context()
+    if not directory.is_dir():
+        raise UserError(f"{directory} is not a folder")
+    return ctx, settings(ctx, tool, profile)
+
+
 def run_here(tool: Tool, args: list[str], noted: Optional[Callable[[Context, str, str], None]] = None) -> None:
     """Become the version pinned here, installing it first when needed; where nothing pins one,
     the newest installed or the program the person had before."""
@@ -259,10 +267,7 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
         from bootstrap.components.terraform import pinned
         from bootstrap.components.terraform import render as tfrender
 
-        ctx = context()
-        if not directory.is_dir():
-            raise UserError(f"{directory} is not a folder")
-        conf = settings(ctx, tool, profile)
+        ctx, conf = for_folder(tool, directory, profile)
         refuse(ctx, directory, conf)
         choice = terraform.choose(ctx, directory, conf)
         if choice is None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from bootstrap.cli.options import ProfileOpt, context, journaled
-from bootstrap.cli.pinned import download, listed, run_here, settings, shim_args
+from bootstrap.cli.pinned import download, for_folder, listed, run_here, settings, shim_args
 from bootstrap.components.terraform.tools import TERRAGRUNT
 from bootstrap.system.errors import UserError
 
@@ -111,10 +111,7 @@ def which(
     from bootstrap.components.terraform import pinned
     from bootstrap.components.terraform import render as tfrender
 
-    ctx = context()
-    if not directory.is_dir():
-        raise UserError(f"{directory} is not a folder")
-    conf = settings(ctx, TOOL, profile)
+    ctx, conf = for_folder(TOOL, directory, profile)
     choice = terraform.choose(ctx, directory, conf)
     if choice is None:
         other = pinned.fallback(ctx, TOOL)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import bootstrap
@@ -41,3 +42,20 @@ def typed(home: Path, cwd: Path, env: dict[str, str], command: str, *args: str) 
 def doctor_checks(home: Path, env: dict[str, str], team: Path) -> dict[str, dict[str, object]]:
     doctor = bootstrap("doctor", "--json", "--profile", str(team), "--only", "terraform", env=env, cwd=home)
     return {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}
+
+
+@dataclass(frozen=True)
+class Program:
+    """One pinned tool as its tests see it: `<data>/<folder>/versions` and the `command` on PATH."""
+
+    folder: str
+    command: str
+
+    def versions_dir(self, home: Path) -> Path:
+        return versions_dir(home, self.folder)
+
+    def nothing_installed(self, home: Path, version: str) -> None:
+        nothing_installed(home, self.folder, self.command, version)
+
+    def typed(self, home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+        return typed(home, cwd, env, self.command, *args)

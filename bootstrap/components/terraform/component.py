@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from bootstrap.components.terraform import pinned
 from bootstrap.components.terraform.constraints import ConstraintError, Version, parse, try_version
@@ -328,11 +328,12 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
     for other in (TERRAGRUNT, OPENTOFU):
         given = section(spec, other)
         if given is not None:
-            found.append(pinned.check(ctx, other, given, _pinned_here(ctx, other, given)))
+            found.append(pinned.check(ctx, other, given, _pinned_here(ctx, other)))
     return found
 
 
-def _pinned_here(ctx: Context, tool: Tool, given: Any) -> Any:
+def _pinned_here(ctx: Context, tool: Tool) -> Callable[[], bool]:
+    """Whether anything pins the tool's version in the current folder (the profile aside)."""
     return lambda: find_pin(Path.cwd(), ctx.home, None, tool) is not None
 
 

@@ -276,7 +276,9 @@ def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, 
             f"if {tool.signer} rotated its key, add the new one with `{tool.keys_setting}` "
             f"or {tool.variable('KEYS')} ({tool.keys_docs})"
         )
-    return verify.checker(verify.Keyring(source, shown, rotated=rotated))
+    return verify.checker(
+        verify.Keyring(source, shown, rotated=rotated, setting=tool.keys_setting, docs=tool.keys_docs)
+    )
 
 
 def install_version(
