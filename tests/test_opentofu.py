@@ -102,6 +102,29 @@ def test_plan_run_doctor_with_a_pinned_version(home: Path, env: dict[str, str], 
     assert changed["fix"] == "bootstrap tofu uninstall 1.8.5 && bootstrap tofu install 1.8.5"
 
 
+def test_a_constraint_in_the_profile_is_resolved_when_the_run_starts(
+    home: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    team = profile(tmp_path, '{version: "~> 1.7.0"}')
+    plan = bootstrap("plan", "--profile", str(team), "--only", "terraform", env=env, cwd=home)
+    assert plan.returncode == 0, plan.stderr
+    step = f"Install OpenTofu ~> 1.7.0 from {env['BOOTSTRAP_TOFU_MIRROR']} (verified against OpenTofu's signature)"
+    assert step in " ".join(plan.stdout.split())
+    before = checks(home, env, team)["terraform.opentofu"]
+    assert before["status"] == "error" and before["fix"] == "bootstrap tofu install '~> 1.7.0'"
+    run = bootstrap("run", "--yes", "--profile", str(team), "--only", "terraform", env=env, cwd=home)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert said(tofu(home, home, env, "version")) == "OpenTofu v1.7.3"
+    after = checks(home, env, team)["terraform.opentofu"]
+    assert after["status"] == "ok" and str(after["summary"]).startswith("OpenTofu 1.7.3 is installed"), after
+    (versions_dir(home) / "1.7.3").rename(versions_dir(home) / "1.8.5")  # nothing satisfies it any more
+    moved = checks(home, env, team)["terraform.opentofu"]
+    assert (
+        moved["status"] == "warning"
+        and moved["summary"] == "OpenTofu ~> 1.7.0 (the profile's version) is not installed"
+    )
+
+
 def test_install_says_what_it_did_and_a_second_install_changes_nothing(home: Path, env: dict[str, str]) -> None:
     first = bootstrap("tofu", "install", "1.8.5", env=env)
     assert first.returncode == 0, first.stderr
@@ -269,10 +292,14 @@ def test_server_down_is_one_line_naming_the_setting(home: Path, env: dict[str, s
 def test_bad_input_is_one_line_exit_2(home: Path, env: dict[str, str], tmp_path: Path) -> None:
     bad = bootstrap("tofu", "install", "~> nonsense", env=env)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
-    team = profile(tmp_path, '{version: "1.8.5", mirror: "ftp://example.com"}')
+    team = profile(tmp_path, '{version: "~> nonsense", mirror: "ftp://example.com"}')
     checked = bootstrap("profile", "validate", str(team), env=env)
     assert checked.returncode == 2
-    assert "components.terraform.opentofu.mirror" in checked.stdout + checked.stderr or "mirror" in checked.stderr
+    assert checked.stderr.splitlines() == [
+        f"{team}:4: tofu version: 'nonsense' is not a version (expected something like 1.5.7); write a version "
+        "(1.5.7), a constraint (~> 1.5.0), or one of latest, min-required, latest-allowed, latest:<regex>",
+        f"{team}:4: 'ftp://example.com' is not a mirror address; use an http(s) URL laid out like https://github.com",
+    ]
     assert not versions_dir(home).exists()
 
 

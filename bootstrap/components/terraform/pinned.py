@@ -484,11 +484,17 @@ def check(ctx: Context, tool: Tool, spec: Any, pinned_here: Callable[[], bool]) 
         except UserError as exc:
             return Outcome("error", str(exc), f"fix {tool.setting} in the profile (bootstrap profile validate)")
         name, product = tool.command, tool.product
-        install = f"bootstrap {name} install {conf.default or 'latest'}"
+        wanted = conf.default or "latest"
+        shown = wanted if try_version(wanted.lstrip("=")) or wanted == "latest" else f"'{wanted}'"
+        install = f"bootstrap {name} install {shown}"
         problem = command_problem(ctx, shim_path(ctx, tool), tool.mark, install, tool.docs)
         if problem is not None:
             return problem
-        version = try_version(conf.default.lstrip("=")) if conf.default else None
+        version, constrained = _profile_version(ctx, tool, conf.default)
+        if constrained and version is None:  # a constraint no installed version satisfies
+            return Outcome(
+                "warning", f"{product} {conf.default} (the profile's version) is not installed", install, tool.docs
+            )
         if version is None:
             runs = f"`{name}` runs bootstrap's command, which runs the version each {tool.version_file} names"
             try:
@@ -527,6 +533,23 @@ def check(ctx: Context, tool: Tool, spec: Any, pinned_here: Callable[[], bool]) 
         )
 
     return Check(tool.setting, NAME, run)
+
+
+def _profile_version(ctx: Context, tool: Tool, spec: Optional[str]) -> tuple[Optional[Version], bool]:
+    """The version the profile's setting names: exact, or the newest installed that satisfies its
+    constraint (None when none does); and whether it is a constraint. `latest` and keywords need
+    the network: (None, False)."""
+    if not spec:
+        return None, False
+    exact = try_version(spec.lstrip("="))
+    if exact is not None:
+        return exact, False
+    from bootstrap.components.terraform.constraints import ConstraintError, parse
+
+    try:
+        return parse(spec).best(installed(ctx, tool)), True
+    except ConstraintError:
+        return None, False
 
 
 def lint(loaded: Loaded, tool: Tool, spec: Any, version: Callable[[str, str], Optional[str]]) -> list[str]:
