@@ -260,12 +260,7 @@ def test_faults_are_refused_cleanly(
     faults: dict[str, object],
     message: str,
 ) -> None:
-    for name, fault in faults.items():
-        if fault == "alter":
-            data = bytearray((gh.folder(version) / name).read_bytes())
-            data[len(data) // 2] ^= 0xFF
-            fault = bytes(data)
-        gh.faults.by_name[name] = fault
+    pinned.inject(gh.faults, gh.folder(version), faults)
     gh.faults.stall_seconds = 2.5
     result = bootstrap("tofu", "install", version, env=env)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -309,6 +304,24 @@ def test_uninstall(home: Path, env: dict[str, str]) -> None:
     assert (gone.returncode, gone.stdout) == (0, "Removed OpenTofu 1.7.3.\n")
     again = bootstrap("tofu", "uninstall", "1.7.3", env=env)
     assert again.returncode == 2 and "OpenTofu 1.7.3 is not installed" in again.stderr
+
+
+def test_moving_to_a_profile_without_opentofu_takes_the_command_away_and_lists_the_version(
+    home: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    team = profile(tmp_path, '{version: "1.8.5"}')
+    assert bootstrap("run", "--yes", "--profile", str(team), "--only", "terraform", env=env, cwd=home).returncode == 0
+    shim = home / ".local" / "bin" / "tofu"
+    other = tmp_path / "other.yaml"
+    other.write_text("schema: 1\ncomponents:\n  terraform: {}\n")
+    plan = bootstrap("plan", "--profile", str(other), "--only", "terraform", env=env, cwd=home)
+    assert "Remove ~/.local/bin/tofu" in plan.stdout, plan.stdout
+    assert "OpenTofu 1.8.5 stays installed" in plan.stdout and "bootstrap tofu uninstall 1.8.5" in plan.stdout
+    moved = bootstrap("run", "--yes", "--profile", str(other), "--only", "terraform", env=env, cwd=home)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert not shim.exists() and (versions_dir(home) / "1.8.5" / "tofu").is_file()
+    assert bootstrap("undo", "--yes", env=env, cwd=home).returncode == 0
+    assert said(tofu(home, home, env, "version")) == "OpenTofu v1.8.5"
 
 
 # --- what a person sees ----------------------------------------------------------------------

@@ -263,12 +263,7 @@ def test_faults_are_refused_cleanly(
     with_key: bool,
     message: str,
 ) -> None:
-    for name, fault in faults.items():
-        if fault == "alter":
-            data = bytearray((gh.folder(version) / name).read_bytes())
-            data[len(data) // 2] ^= 0xFF
-            fault = bytes(data)
-        gh.faults.by_name[name] = fault
+    pinned.inject(gh.faults, gh.folder(version), faults)
     result = bootstrap("terragrunt", "install", version, env=keyed if with_key else env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert message in result.stderr

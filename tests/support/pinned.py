@@ -10,6 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import bootstrap
+from tests.support.tfmirror import Faults
+
+
+def inject(faults: Faults, folder: Path, wanted: dict[str, object]) -> None:
+    """Serve each named file with its fault instead; "alter" serves the file with one byte flipped."""
+    for name, fault in wanted.items():
+        if fault == "alter":
+            data = bytearray((folder / name).read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            fault = bytes(data)
+        faults.by_name[name] = fault
 
 
 def versions_dir(home: Path, folder: str) -> Path:
