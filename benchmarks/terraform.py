@@ -18,6 +18,7 @@ Usage: .venv/bin/python benchmarks/terraform.py [--runs N] [--warmup N] [--only 
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -113,11 +114,12 @@ def shim_figure(box: Sandbox, case: Case, runs: int, warmup: int) -> None:
 
 
 def main() -> None:
-    parser_doc = __doc__ or ""
-    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
-    if only:
-        del sys.argv[sys.argv.index("--only") : sys.argv.index("--only") + 2]
-    args = options(parser_doc, runs=10, warmup=1)
+    pick = argparse.ArgumentParser(add_help=False)
+    pick.add_argument("--only", choices=("terraform", "tofu"), default="")
+    known, rest = pick.parse_known_args()
+    sys.argv[1:] = rest
+    only = known.only
+    args = options(__doc__ or "", runs=10, warmup=1)
     for tool in ("curl", "sha256sum", "unzip", "gpg"):
         if shutil.which(tool) is None:
             sys.exit(f"benchmark: {tool} is needed (apt-get install {tool if tool != 'sha256sum' else 'coreutils'})")
