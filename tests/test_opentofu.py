@@ -44,15 +44,7 @@ def gh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ghreleases.GitHubRe
 
 @pytest.fixture
 def env(gh: ghreleases.GitHubReleases, home: Path) -> dict[str, str]:
-    gh.faults.by_name.clear()
-    gh.faults.hits.clear()
-    return {
-        "BOOTSTRAP_TOFU_MIRROR": gh.mirror,
-        "BOOTSTRAP_TOFU_API": gh.api,
-        "BOOTSTRAP_TOFU_KEYS": str(gh.keyfile),
-        "BOOTSTRAP_TERRAFORM_TIMEOUT": "1",
-        "PATH": f"{home / '.local' / 'bin'}:{os.environ['PATH']}",
-    }
+    return {**pinned.served(gh, home, "TOFU"), "BOOTSTRAP_TOFU_KEYS": str(gh.keyfile)}
 
 
 def profile(tmp_path: Path, body: str) -> Path:

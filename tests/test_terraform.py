@@ -71,18 +71,7 @@ def nothing_installed(home: Path, version: str) -> None:
     assert leftovers == []
 
 
-def tf(home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`terraform` as the user types it: whatever PATH finds first (our shim)."""
-    return subprocess.run(
-        ["terraform", *args],
-        cwd=cwd,
-        env={**os.environ, **env, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+tf = pinned.Program("terraform", "terraform", timeout=300).typed  # `terraform` as the user types it
 
 
 # --- install and switch ---------------------------------------------------------------------

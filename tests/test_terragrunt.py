@@ -50,14 +50,7 @@ def gh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ghreleases.GitHubRe
 
 @pytest.fixture
 def env(gh: ghreleases.GitHubReleases, home: Path) -> dict[str, str]:
-    gh.faults.by_name.clear()
-    gh.faults.hits.clear()
-    return {
-        "BOOTSTRAP_TERRAGRUNT_MIRROR": gh.mirror,
-        "BOOTSTRAP_TERRAGRUNT_API": gh.api,
-        "BOOTSTRAP_TERRAFORM_TIMEOUT": "1",
-        "PATH": f"{home / '.local' / 'bin'}:{os.environ['PATH']}",
-    }
+    return pinned.served(gh, home, "TERRAGRUNT")
 
 
 @pytest.fixture

@@ -10,7 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import bootstrap
+from tests.support.ghreleases import GitHubReleases
 from tests.support.tfmirror import Faults
+
+
+def served(site: GitHubReleases, home: Path, tool: str) -> dict[str, str]:
+    """The environment that points a tool (TERRAGRUNT, TOFU) at the local site, faults cleared,
+    with ~/.local/bin first on PATH (where the shim goes)."""
+    site.faults.by_name.clear()
+    site.faults.hits.clear()
+    return {
+        f"BOOTSTRAP_{tool}_MIRROR": site.mirror,
+        f"BOOTSTRAP_{tool}_API": site.api,
+        "BOOTSTRAP_TERRAFORM_TIMEOUT": "1",
+        "PATH": f"{home / '.local' / 'bin'}:{os.environ['PATH']}",
+    }
 
 
 def inject(faults: Faults, folder: Path, wanted: dict[str, object]) -> None:
@@ -36,7 +50,9 @@ def nothing_installed(home: Path, folder: str, command: str, version: str) -> No
     assert not (home / ".local" / "bin" / command).exists()
 
 
-def typed(home: Path, cwd: Path, env: dict[str, str], command: str, *args: str) -> subprocess.CompletedProcess[str]:
+def typed(
+    home: Path, cwd: Path, env: dict[str, str], command: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """The command as the user types it: whatever PATH finds first (our shim)."""
     return subprocess.run(
         [command, *args],
@@ -44,7 +60,7 @@ def typed(home: Path, cwd: Path, env: dict[str, str], command: str, *args: str) 
         env={**os.environ, **env, "HOME": str(home)},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
         stdin=subprocess.DEVNULL,
     )
@@ -61,6 +77,7 @@ class Program:
 
     folder: str
     command: str
+    timeout: float = 120  # for one call of the program (a real Terraform's first start is slow)
 
     def versions_dir(self, home: Path) -> Path:
         return versions_dir(home, self.folder)
@@ -69,4 +86,4 @@ class Program:
         nothing_installed(home, self.folder, self.command, version)
 
     def typed(self, home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-        return typed(home, cwd, env, self.command, *args)
+        return typed(home, cwd, env, self.command, *args, timeout=self.timeout)
