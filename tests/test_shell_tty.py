@@ -31,6 +31,7 @@ def test_tab_completes_bootstrap_git_and_aws_in_a_real_terminal(tmp_path: Path, 
         assert screen.type_and_tab("bootstrap profile va", "bootstrap profile validate").endswith(
             "bootstrap profile validate"
         )
+        assert screen.type_and_tab("bootstrap tofu us", "bootstrap tofu use").endswith("bootstrap tofu use")
         assert screen.type_and_tab("git rebas", "git rebase").endswith("git rebase")  # git's own script
         if shutil.which("aws_completer", path=env["PATH"]) or Path("/usr/libexec/aws_completer").exists():
             assert screen.type_and_tab("aws s3 l", "aws s3 ls").endswith("aws s3 ls")

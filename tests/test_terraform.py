@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, bootstrap, need
-from tests.support import tfmirror
+from tests.support import pinned, tfmirror
 
 GOOD = ("1.0.3", "0.11.11")
 
@@ -71,18 +71,7 @@ def nothing_installed(home: Path, version: str) -> None:
     assert leftovers == []
 
 
-def tf(home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`terraform` as the user types it: whatever PATH finds first (our shim)."""
-    return subprocess.run(
-        ["terraform", *args],
-        cwd=cwd,
-        env={**os.environ, **env, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+tf = pinned.Program("terraform", "terraform", timeout=300).typed  # `terraform` as the user types it
 
 
 # --- install and switch ---------------------------------------------------------------------
@@ -287,12 +276,7 @@ def test_faults_are_refused_cleanly(
 ) -> None:
     if tfmirror.HERE_ARCH != "amd64" or tfmirror.OS != "linux":
         faults = {k.replace("linux_amd64", f"{tfmirror.OS}_{tfmirror.HERE_ARCH}"): v for k, v in faults.items()}
-    for name, fault in faults.items():
-        if fault == "alter":
-            data = bytearray((site.folder(version) / name).read_bytes())
-            data[len(data) // 2] ^= 0xFF
-            fault = bytes(data)
-        site.faults.by_name[name] = fault
+    pinned.inject(site.faults, site.folder(version), faults)
     site.faults.stall_seconds = 2.5
     result = bootstrap("terraform", "install", version, env=env)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap, need
-from tests.support import ghreleases
+from tests.support import ghreleases, pinned
 from tests.support.tfmirror import HERE_ARCH, OS
 
 NAME = f"terragrunt_{OS}_{HERE_ARCH}"
@@ -50,14 +50,7 @@ def gh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ghreleases.GitHubRe
 
 @pytest.fixture
 def env(gh: ghreleases.GitHubReleases, home: Path) -> dict[str, str]:
-    gh.faults.by_name.clear()
-    gh.faults.hits.clear()
-    return {
-        "BOOTSTRAP_TERRAGRUNT_MIRROR": gh.mirror,
-        "BOOTSTRAP_TERRAGRUNT_API": gh.api,
-        "BOOTSTRAP_TERRAFORM_TIMEOUT": "1",
-        "PATH": f"{home / '.local' / 'bin'}:{os.environ['PATH']}",
-    }
+    return pinned.served(gh, home, "TERRAGRUNT")
 
 
 @pytest.fixture
@@ -71,35 +64,9 @@ def profile(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def versions_dir(home: Path) -> Path:
-    return home / ".local" / "share" / "bootstrap" / "terragrunt" / "versions"
-
-
-def nothing_installed(home: Path, version: str) -> None:
-    root = versions_dir(home)
-    assert not (root / version).exists()
-    leftovers = [p.name for p in root.iterdir() if p.name.startswith(f".{version}.")] if root.exists() else []
-    assert leftovers == []
-    assert not (home / ".local" / "bin" / "terragrunt").exists()
-
-
-def tg(home: Path, cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`terragrunt` as the user types it: whatever PATH finds first (our shim)."""
-    return subprocess.run(
-        ["terragrunt", *args],
-        cwd=cwd,
-        env={**os.environ, **env, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def checks(home: Path, env: dict[str, str], team: Path) -> dict[str, dict[str, object]]:
-    doctor = bootstrap("doctor", "--json", "--profile", str(team), "--only", "terraform", env=env, cwd=home)
-    return {c["id"]: c for c in json.loads(doctor.stdout)["checks"]}
+PROGRAM = pinned.Program("terragrunt", "terragrunt")
+versions_dir, nothing_installed, tg = PROGRAM.versions_dir, PROGRAM.nothing_installed, PROGRAM.typed
+checks = pinned.doctor_checks
 
 
 # --- the main path: a team profile pins a version ------------------------------------------
@@ -289,12 +256,7 @@ def test_faults_are_refused_cleanly(
     with_key: bool,
     message: str,
 ) -> None:
-    for name, fault in faults.items():
-        if fault == "alter":
-            data = bytearray((gh.folder(version) / name).read_bytes())
-            data[len(data) // 2] ^= 0xFF
-            fault = bytes(data)
-        gh.faults.by_name[name] = fault
+    pinned.inject(gh.faults, gh.folder(version), faults)
     result = bootstrap("terragrunt", "install", version, env=keyed if with_key else env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert message in result.stderr

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import typer
 
 from bootstrap import __version__
-from bootstrap.cli import aws, connections, options, profile, secrets, terraform, terragrunt
+from bootstrap.cli import aws, connections, options, profile, secrets, terraform, terragrunt, tofu
 from bootstrap.cli.options import AnswersOpt, OnlyOpt, ProfileOpt, SkipOpt, context
 from bootstrap.system.errors import Cancelled, Failure, Stopped, UserError
 
@@ -44,6 +44,7 @@ app.add_typer(aws.app, name="aws")
 app.add_typer(connections.app, name="connections")
 app.add_typer(terraform.app, name="terraform")
 app.add_typer(terragrunt.app, name="terragrunt")
+app.add_typer(tofu.app, name="tofu")
 options.APP = app
 
 

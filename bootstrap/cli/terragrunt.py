@@ -1,21 +1,26 @@
-"""`bootstrap terragrunt ...`: install, list, which and uninstall pinned Terragrunt versions."""
+"""`bootstrap terragrunt ...`: install, list, which and uninstall pinned Terragrunt versions.
+
+Terragrunt is pinned by exact versions only (`.terragrunt-version`, tgenv's file), so it has no
+`use`; the rest is the shared code in cli/pinned.py and components/terraform/pinned.py."""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from bootstrap.cli.options import ProfileOpt, context, journaled
-from bootstrap.system.errors import Failure, UserError
+from bootstrap.cli.pinned import download, for_folder, listed, run_here, settings, shim_args
+from bootstrap.components.terraform.tools import TERRAGRUNT
+from bootstrap.system.errors import UserError
 
 if TYPE_CHECKING:
     from bootstrap.components.terraform.constraints import Version
-    from bootstrap.components.terraform.terragrunt import Settings
+    from bootstrap.components.terraform.pinned import Settings
     from bootstrap.system.context import Context
+
+TOOL = TERRAGRUNT
 
 app = typer.Typer(
     help=(
@@ -27,44 +32,26 @@ app = typer.Typer(
 )
 
 
-def _settings(ctx: Context, profile: Optional[str]) -> Settings:
-    from bootstrap.components.terraform import terragrunt
-    from bootstrap.engine import runs
-
-    spec = runs.profile_of(ctx, profile).components.terraform
-    return terragrunt.settings(ctx, spec.terragrunt if spec is not None else None)
-
-
 def _chosen(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> Version:
-    from bootstrap.components.terraform import terragrunt
+    from bootstrap.components.terraform import component as terraform
     from bootstrap.components.terraform.pins import Pin
 
     if spec:
-        return terragrunt.resolve(ctx, conf, Pin(spec, "the command line"))
-    pin = terragrunt.find_pin(directory, ctx.home, conf.default)
-    if pin is None:
+        return terraform.resolve_exact(ctx, conf, Pin(spec, "the command line"))
+    choice = terraform.choose(ctx, directory, conf)
+    if choice is None:
         raise UserError(
             "nothing pins a Terragrunt version here (no .terragrunt-version, no terraform.terragrunt.version in "
             "the profile); name one: bootstrap terragrunt install VERSION (`bootstrap terragrunt list --remote` "
             "lists them) or latest"
         )
-    return terragrunt.resolve(ctx, conf, pin)
+    return choice.version
 
 
-def _install(ctx: Context, conf: Settings, version: Version) -> bool:
-    """Install version when missing; True when it was downloaded now."""
-    from bootstrap.components.terraform import render as tfrender
-    from bootstrap.components.terraform import terragrunt
-    from bootstrap.system import releases
+def _shim(ctx: Context, conf: Settings) -> None:
+    from bootstrap.components.terraform import pinned
 
-    try:
-        with tfrender.download_progress(ctx, f"Terragrunt {version}") as progress:
-            done = terragrunt.install_version(ctx, conf, version, progress)
-    except releases.Unreachable as exc:
-        raise Failure(ctx.tilde(terragrunt.cannot_reach(conf, exc))) from None
-    if done.note:
-        ctx.err_console.print(done.note, markup=False)
-    return not done.already
+    journaled(ctx, TOOL.command, lambda: [pinned.shim_step(ctx, conf)])
 
 
 @app.command("install")
@@ -81,17 +68,17 @@ def install(
     The download is checked against the release's SHA256SUMS, and against its OpenPGP signature
     (SHA256SUMS.gpgsig) when signing keys are set (terraform.terragrunt.keys or
     BOOTSTRAP_TERRAGRUNT_KEYS); without keys it is checked by checksum only, and this says so."""
-    from bootstrap.components.terraform import terragrunt
+    from bootstrap.components.terraform import pinned
 
     ctx = context()
-    conf = _settings(ctx, profile)
+    conf = settings(ctx, TOOL, profile)
     chosen = _chosen(ctx, conf, version, Path.cwd())
-    new = _install(ctx, conf, chosen)
-    journaled(ctx, "terragrunt", lambda: [terragrunt.shim_step(ctx, conf)])
+    new = download(ctx, conf, chosen)
+    _shim(ctx, conf)
     if new:
         ctx.console.print(
-            f"Installed Terragrunt {chosen} in {ctx.tilde(terragrunt.binary(ctx, chosen).parent)} "
-            f"({terragrunt.checked_by(ctx, conf)})",
+            f"Installed Terragrunt {chosen} in {ctx.tilde(pinned.binary(ctx, TOOL, chosen).parent)} "
+            f"({pinned.checked_by(ctx, conf)})",
             markup=False,
         )
     else:
@@ -106,30 +93,12 @@ def list_versions(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """List installed Terragrunt versions (or, with --remote, every release), newest first."""
-    from bootstrap.components.terraform import terragrunt
-    from bootstrap.components.terraform.constraints import try_version
-
     ctx = context()
-    conf = _settings(ctx, profile)
-    have = terragrunt.installed(ctx)
-    if remote:
-        from bootstrap.system import releases
-
-        try:
-            listed = terragrunt.site(ctx, conf).versions(fresh=True)
-        except releases.Unreachable as exc:
-            raise Failure(ctx.tilde(terragrunt.cannot_reach(conf, exc))) from None
-        for v in sorted((v for v in (try_version(t) for t in listed) if v is not None), reverse=True):
-            print(f"{v}{'  (installed)' if v in have else ''}")
-        return
-    if not have:
+    if not listed(ctx, settings(ctx, TOOL, profile), remote):
         ctx.console.print(
             "No Terragrunt version is installed yet; `bootstrap terragrunt install VERSION` installs one.",
             markup=False,
         )
-        return
-    for v in reversed(have):
-        print(str(v))
 
 
 @app.command("which")
@@ -138,41 +107,25 @@ def which(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Print the Terragrunt version chosen for DIR, whether it is installed, and what chose it."""
-    from bootstrap.components.terraform import terragrunt
+    from bootstrap.components.terraform import component as terraform
+    from bootstrap.components.terraform import pinned
+    from bootstrap.components.terraform import render as tfrender
 
-    ctx = context()
-    if not directory.is_dir():
-        raise UserError(f"{directory} is not a folder")
-    conf = _settings(ctx, profile)
-    pin = terragrunt.find_pin(directory, ctx.home, conf.default)
-    if pin is None:
-        from bootstrap.components.terraform import render as tfrender
-
-        other = terragrunt.fallback(ctx)
+    ctx, conf = for_folder(TOOL, directory, profile)
+    choice = terraform.choose(ctx, directory, conf)
+    if choice is None:
+        other = pinned.fallback(ctx, TOOL)
         if other is None:
             raise UserError(
                 f"nothing pins a Terragrunt version for {ctx.tilde(directory.resolve())} (no .terragrunt-version, "
                 "no terraform.terragrunt.version in the profile), none is installed and no other terragrunt is on "
                 "your PATH; write a version in .terragrunt-version (`bootstrap terragrunt list --remote` lists them)"
             )
-        for line in tfrender.fallback_lines(ctx, other):
+        for line in tfrender.fallback_lines(ctx, TOOL, other):
             print(line)
         return
-    version = terragrunt.resolve(ctx, conf, pin)
-    state = (
-        "installed"
-        if version in terragrunt.installed(ctx)
-        else f"not installed yet: bootstrap terragrunt install {version}"
-    )
-    print(f"{version} ({state})")
-    said = f" says '{pin.spec}'" if pin.spec != str(version) else ""
-    print(
-        ctx.tilde(
-            f"chosen by {pin.where(ctx.tilde)}{said}"
-            if pin.file
-            else "chosen by the profile's terraform.terragrunt.version"
-        )
-    )
+    for line in tfrender.which_lines(ctx, TOOL, choice):
+        print(line)
 
 
 @app.command("uninstall")
@@ -183,51 +136,24 @@ def uninstall(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Remove one installed Terragrunt version."""
-    from bootstrap.components.terraform import terragrunt
+    from bootstrap.components.terraform import pinned
     from bootstrap.system import releases
     from bootstrap.system.errors import did_you_mean
 
     ctx = context()
-    conf = _settings(ctx, profile)
-    chosen = terragrunt.exact(version, "the command line")
-    if not releases.uninstall(ctx.paths.terragrunt_versions, str(chosen)):
-        have = [str(v) for v in terragrunt.installed(ctx)]
+    conf = settings(ctx, TOOL, profile)
+    chosen = pinned.exact(TOOL, version, "the command line")
+    if not releases.uninstall(pinned.versions_dir(ctx, TOOL), str(chosen)):
+        have = [str(v) for v in pinned.installed(ctx, TOOL)]
         raise UserError(
             f"Terragrunt {chosen} is not installed; {did_you_mean(str(chosen), have)}see `bootstrap terragrunt list`"
         )
-    if terragrunt.shim_path(ctx).is_file():  # its fallback may have been the version just removed
-        journaled(ctx, "terragrunt", lambda: [terragrunt.shim_step(ctx, conf)])
+    if pinned.shim_path(ctx, TOOL).is_file():  # its fallback may have been the version just removed
+        _shim(ctx, conf)
     ctx.console.print(f"Removed Terragrunt {chosen}.", markup=False)
 
 
 @app.command("exec", hidden=True, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def exec_(typer_ctx: typer.Context) -> None:
     """The shim's slow path: resolve the version for this folder, install it if needed, run it."""
-    from bootstrap.components.terraform import terragrunt
-
-    ctx = context()
-    args = list(typer_ctx.args)
-    if args[:1] == ["--"]:
-        args = args[1:]
-    conf = _settings(ctx, None)
-    pin = terragrunt.find_pin(Path.cwd(), ctx.home, conf.default)
-    if pin is None:
-        other = terragrunt.fallback(ctx)
-        if other is None:
-            raise Failure(
-                "no Terragrunt version is pinned here, none is installed, and there is no other terragrunt on your "
-                "PATH; run `bootstrap terragrunt install VERSION` (`bootstrap terragrunt list --remote` lists them)"
-            )
-        sys.stdout.flush()
-        os.execv(other.path, [str(other.path), *args])  # noqa: S606 - run what the person had, as before
-    else:
-        version = terragrunt.resolve(ctx, conf, pin)
-        if version not in terragrunt.installed(ctx):
-            ctx.err_console.print(
-                f"Terragrunt {version} ({ctx.tilde(pin.where(ctx.tilde))}) is not installed yet; installing it.",
-                markup=False,
-            )
-            _install(ctx, conf, version)
-    program = str(terragrunt.binary(ctx, version))
-    sys.stdout.flush()
-    os.execv(program, [program, *args])  # noqa: S606 - become terragrunt, as the shim does
+    run_here(TOOL, shim_args(typer_ctx))

@@ -479,6 +479,9 @@ def component_lines(model: Any) -> list[tuple[str, list[str]]]:
         grunt = comps.terraform.terragrunt
         if grunt is not None:
             lines.append(f"Terragrunt {grunt.version or '(the version each project pins)'}, as a terragrunt command")
+        tofu = comps.terraform.opentofu
+        if tofu is not None:
+            lines.append(f"OpenTofu {tofu.version or '(the version each project pins)'}, as a tofu command")
         out.append((heading("terraform"), lines))
     if comps.secrets is not None:
         lines = [f"passwords kept in {comps.secrets.backend}"] if comps.secrets.backend else []

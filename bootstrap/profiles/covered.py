@@ -92,6 +92,10 @@ KEYS: dict[str, tuple[str, str]] = {
     "components.terraform.terragrunt.mirror": (COVERED, "where Terragrunt is downloaded from"),
     "components.terraform.terragrunt.api": (COVERED, "where Terragrunt's releases are listed"),
     "components.terraform.terragrunt.keys": (COVERED, "the keys Terragrunt's checksums are checked with"),
+    "components.terraform.opentofu.version": (INERT, "a version, downloaded from GitHub and checked by signature"),
+    "components.terraform.opentofu.mirror": (COVERED, "where OpenTofu is downloaded from"),
+    "components.terraform.opentofu.api": (COVERED, "where OpenTofu's releases are listed"),
+    "components.terraform.opentofu.keys": (COVERED, "the keys OpenTofu's signature is checked with"),
     "components.secrets.backend": (INERT, "one of the known password managers"),
     "components.secrets.env": (INERT, "references to secrets, under names that cannot change how programs start"),
     "components.packages.system": (COVERED, "software installed as root"),
@@ -260,13 +264,12 @@ def items(data: Any) -> list[Item]:
         for key in ("mirror", "keys", "verify"):
             if terraform.get(key) is not None and terraform[key] is not True:  # verify: true is the default
                 found.append(Item("terraform", (*base, "terraform", key), f"Terraform {key}", whole=True))
-        grunt = terraform.get("terragrunt")
-        if isinstance(grunt, dict):
-            for key in ("mirror", "api", "keys"):
-                if grunt.get(key) is not None:
-                    found.append(
-                        Item("terraform", (*base, "terraform", "terragrunt", key), f"Terragrunt {key}", whole=True)
-                    )
+        for part, product in (("terragrunt", "Terragrunt"), ("opentofu", "OpenTofu")):
+            tool = terraform.get(part)
+            if isinstance(tool, dict):
+                for key in ("mirror", "api", "keys"):
+                    if tool.get(key) is not None:
+                        found.append(Item("terraform", (*base, "terraform", part, key), f"{product} {key}", whole=True))
     return found
 
 

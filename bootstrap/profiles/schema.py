@@ -395,6 +395,24 @@ class Terragrunt(Strict):
     )
 
 
+class OpenTofu(Strict):
+    version: Optional[str] = Field(
+        default=None,
+        description='The version installed and run by default: a version ("1.8.5"), a constraint or "latest"',
+    )
+    mirror: Optional[str] = Field(
+        default=None,
+        description="Base URL laid out like https://github.com: <mirror>/opentofu/opentofu/releases/download/v<version>/",
+    )
+    api: Optional[str] = Field(
+        default=None, description="Base URL of a GitHub API that lists the releases (default https://api.github.com)"
+    )
+    keys: Optional[str] = Field(
+        default=None,
+        description="ASCII-armoured OpenPGP public keys that replace the built-in OpenTofu key for tofu_<v>_SHA256SUMS.gpgsig",
+    )
+
+
 class Terraform(Strict):
     version: Optional[str] = Field(
         default=None, description='Default version: a version, a constraint ("~> 1.5.0") or "latest"'
@@ -408,6 +426,9 @@ class Terraform(Strict):
     )
     terragrunt: Optional[Terragrunt] = Field(
         default=None, description="Terragrunt, installed from GitHub's release downloads (or a mirror of them)"
+    )
+    opentofu: Optional[OpenTofu] = Field(
+        default=None, description="OpenTofu (`tofu`), installed from GitHub's release downloads (or a mirror of them)"
     )
 
 

@@ -78,25 +78,26 @@ class Paths:
     def venv(self) -> Path:
         return self.data / "venv"
 
+    def versions(self, program: str) -> Path:
+        """One folder per version of a pinned program (terraform, terragrunt, opentofu) bootstrap
+        installed and checked."""
+        return self.data / program / "versions"
+
+    def release_cache(self, program: str) -> Path:
+        """The cached list of a pinned program's releases, and notes already shown."""
+        return self.cache / program
+
     @property
     def terraform_versions(self) -> Path:
-        """One folder per Terraform version bootstrap installed and verified."""
-        return self.data / "terraform" / "versions"
+        return self.versions("terraform")
 
     @property
     def terraform_cache(self) -> Path:
-        """The cached list of Terraform releases, and notes already shown."""
-        return self.cache / "terraform"
+        return self.release_cache("terraform")
 
     @property
     def terragrunt_versions(self) -> Path:
-        """One folder per Terragrunt version bootstrap installed and checked."""
-        return self.data / "terragrunt" / "versions"
-
-    @property
-    def terragrunt_cache(self) -> Path:
-        """The cached list of Terragrunt releases."""
-        return self.cache / "terragrunt"
+        return self.versions("terragrunt")
 
     @property
     def user_bin(self) -> Path:

@@ -326,10 +326,13 @@ class Site:
 class GitHubSite(Site):
     """One repository's releases laid out like github.com (or GitHub Enterprise, or a mirror).
 
-    Files are named `<product>_<os>_<arch>` (a bare binary) or `<product>_<os>_<arch>.tar.gz`
-    (holding that binary) in `<base>/<repo>/releases/download/v<version>/`, listed in SHA256SUMS
-    there; `SHA256SUMS.gpgsig` signs it when the project signs its releases. The list of versions
-    comes from the REST API at `<api>/repos/<repo>/releases`, drafts and pre-releases left out.
+    Files are named after `asset` (`<product>_<os>_<arch>` by default: Terragrunt's bare
+    binaries; OpenTofu's `tofu_<version>_<os>_<arch>`), as they are or packed in a `.tar.gz` or
+    `.zip` holding the program (`member`, else the bare name), in
+    `<base>/<repo>/releases/download/v<version>/`, listed in the checksums file `sums_name` there;
+    `signature_name` signs it when the project signs its releases (`{version}` in these names is
+    the version). The list of versions comes from the REST API at `<api>/repos/<repo>/releases`,
+    drafts and pre-releases left out.
     """
 
     base: str = GITHUB
@@ -337,6 +340,8 @@ class GitHubSite(Site):
     api: str = GITHUB_API
     sums_name: str = "SHA256SUMS"
     signature_name: str = "SHA256SUMS.gpgsig"
+    asset: str = "{product}_{os}_{arch}"
+    member: str = ""
 
     @property
     def root(self) -> str:
@@ -367,14 +372,17 @@ class GitHubSite(Site):
 
     def release(self, version: str) -> Release:
         folder = f"{self.root}/v{version}"
+        sums_name = self.sums_name.format(version=version)
         try:
-            sums = self._fetch(f"{folder}/{self.sums_name}")[0]
+            sums = self._fetch(f"{folder}/{sums_name}")[0]
         except NotFound:
             raise Failure(
                 f"{self.product} {version} does not exist on {self.base}/{self.repo}/releases "
-                f"(there is no {folder}/{self.sums_name}); see `bootstrap {self.product} list --remote`"
+                f"(there is no {folder}/{sums_name}); see `bootstrap {self.product} list --remote`"
             ) from None
-        named = re.compile(rf"^{re.escape(self.product)}_([a-z0-9]+)_([a-z0-9]+)(\.tar\.gz)?$")
+        shape = re.escape(self.asset.format(product=self.product, version=version, os="\0", arch="\1"))
+        shape = shape.replace("\0", "([a-z0-9]+)").replace("\1", "([a-z0-9]+)")
+        named = re.compile(rf"^{shape}(\.tar\.gz|\.zip)?$")
         bare: dict[tuple[str, str], Build] = {}
         packed: dict[tuple[str, str], Build] = {}
         for line in sums.decode("utf-8", "replace").splitlines():
@@ -383,13 +391,17 @@ class GitHubSite(Site):
             if match is None:
                 continue
             name = match.group(0)
-            program = f"{self.product}_{match.group(1)}_{match.group(2)}"
+            program = self.member or name.removesuffix(match.group(3) or "")
             build = Build(match.group(1), match.group(2), name, f"{folder}/{name}", member=program)
-            (packed if match.group(3) else bare)[(build.os, build.arch)] = build
+            if not match.group(3):
+                bare[(build.os, build.arch)] = build
+            elif match.group(3) == ".zip" or (build.os, build.arch) not in packed:  # the zip, as OpenTofu documents it
+                packed[(build.os, build.arch)] = build
         # The bare binary where there is one: nothing to unpack. A mirror that keeps only the
         # archives still works.
         builds = tuple({**packed, **bare}.values())
-        return Release(version, builds, self.sums_name, (self.signature_name,), folder, sums)
+        signature = self.signature_name.format(version=version)
+        return Release(version, builds, sums_name, (signature,), folder, sums)
 
 
 def _parsed(raw: bytes, url: str) -> object:

@@ -151,10 +151,19 @@ def backend() -> Any:
 class Keyring:
     """Trusted certificates read from one ASCII-armoured file."""
 
-    def __init__(self, source: Path, shown: str, engine: Any = None, rotated: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        source: Path,
+        shown: str,
+        engine: Any = None,
+        rotated: Optional[str] = None,
+        setting: str = "terraform.keys",
+        docs: str = ROTATE_DOCS,
+    ) -> None:
         self.engine = engine or backend()
         # What to do when the publisher moves to a new key (said when a signature names a key we lack).
-        self.rotated = rotated or f"if HashiCorp rotated its key, add the new one with `terraform.keys` ({ROTATE_DOCS})"
+        self.rotated = rotated or f"if HashiCorp rotated its key, add the new one with `{setting}` ({docs})"
+        self.setting, self.docs = setting, docs
         try:
             loaded = self.engine.load(source.read_bytes())
         except OSError as exc:
@@ -190,7 +199,7 @@ class Keyring:
         if holder.expires is not None and signed is not None and signed >= holder.expires:
             raise SignatureError(
                 f"{what} was signed on {signed:%Y-%m-%d} with {holder.user}'s key {holder.fingerprint[-16:].upper()}, "
-                f"which expired on {holder.expires:%Y-%m-%d}; add the rotated key with `terraform.keys` ({ROTATE_DOCS})"
+                f"which expired on {holder.expires:%Y-%m-%d}; add the rotated key with `{self.setting}` ({self.docs})"
             )
         try:
             self.engine.check(self.certs, data, sig)

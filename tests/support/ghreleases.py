@@ -8,6 +8,10 @@ newest first, at most `page_size` a page, a `Link: <...>; rel="next"` header whi
 No Terragrunt binary can be had offline, so the binary is a small sh program that answers
 `--version` as the real one does (`terragrunt version v0.67.16`); `padding` makes it as large
 as a real release for benchmarks.
+
+`Layout` names another project's files: OPENTOFU serves `tofu_<v>_<os>_<arch>.zip` (holding
+`tofu`) and `.tar.gz`, `tofu_<v>_SHA256SUMS` and `tofu_<v>_SHA256SUMS.gpgsig`, as OpenTofu's
+releases on github.com hold them, with a stand-in `tofu` that prints `OpenTofu vX.Y.Z`.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ import contextlib
 import hashlib
 import io
 import json
+import random
 import tarfile
 import threading
+import time
 import urllib.parse
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +34,45 @@ from typing import Optional
 from tests.support.tfmirror import HERE_ARCH, OS, Faults, Gpg
 
 REPO = "gruntwork-io/terragrunt"
+
+
+@dataclass(frozen=True)
+class Layout:
+    repo: str
+    asset: str  # a build's file name: {version}, {os}, {arch}
+    sums: str
+    signature: str
+    member: str  # the program inside an archive ("" for the asset's own name)
+    bare: bool  # whether the project publishes bare binaries besides the archives
+
+
+TERRAGRUNT = Layout(REPO, "terragrunt_{os}_{arch}", "SHA256SUMS", "SHA256SUMS.gpgsig", "", True)
+OPENTOFU = Layout(
+    "opentofu/opentofu",
+    "tofu_{version}_{os}_{arch}",
+    "tofu_{version}_SHA256SUMS",
+    "tofu_{version}_SHA256SUMS.gpgsig",
+    "tofu",
+    False,
+)
+
+
+def tofu_stand_in(version: str, padding: int = 0) -> bytes:
+    """A tofu that prints its version like the real one (`OpenTofu v1.8.5`); anything else it echoes.
+
+    `padding` bytes after `exit` make it as large as a real one: random bytes from six values,
+    which deflate about as a real program does (85 MB pack into about 31 MB; a real tofu, 26 MB),
+    with no long runs that would make unpacking quicker than a real release's."""
+    script = (
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        f'    version|-version|--version|-v) echo "OpenTofu v{version}"; echo "on {OS}_{HERE_ARCH}" ;;\n'
+        f'    *) echo "tofu v{version} stand-in: $*" ;;\n'
+        "esac\n"
+        "exit 0\n"
+    ).encode()
+    six = bytes(b"ACGTNX"[n % 6] for n in range(256))
+    return script + (random.Random(version).randbytes(padding).translate(six) if padding > 0 else b"")
 
 
 def stand_in(version: str, padding: int = 0) -> bytes:
@@ -61,6 +107,7 @@ class GitHubReleases:
     page_size: int = 100
     server: Optional[ThreadingHTTPServer] = None
     keyfile: Optional[Path] = None
+    layout: Layout = TERRAGRUNT
 
     @property
     def url(self) -> str:
@@ -78,7 +125,10 @@ class GitHubReleases:
         return f"{self.url}/api"
 
     def folder(self, version: str) -> Path:
-        return self.root / "dl" / REPO / "releases" / "download" / f"v{version}"
+        return self.root / "dl" / self.layout.repo / "releases" / "download" / f"v{version}"
+
+    def name(self, version: str, os_name: str = OS, arch: str = HERE_ARCH) -> str:
+        return self.layout.asset.format(version=version, os=os_name, arch=arch)
 
     def add(
         self,
@@ -87,6 +137,8 @@ class GitHubReleases:
         bare: bool = True,
         tarball: bool = True,
         tar_members: Optional[list[tarfile.TarInfo]] = None,
+        zip_members: Optional[dict[str, bytes]] = None,
+        platforms: Optional[list[tuple[str, str]]] = None,
         signer: Optional[str] = None,
         signed: bool = True,
         draft: bool = False,
@@ -95,9 +147,23 @@ class GitHubReleases:
         """Publish a release: its files, SHA256SUMS (with a Windows line we never use), and a signature."""
         folder = self.folder(version)
         folder.mkdir(parents=True, exist_ok=True)
-        data = program if program is not None else stand_in(version)
-        name = f"terragrunt_{OS}_{HERE_ARCH}"
-        files: dict[str, bytes] = {"terragrunt_windows_amd64.exe": b"MZ not for us"}
+        layout = self.layout
+        maker = stand_in if layout is TERRAGRUNT else tofu_stand_in
+        data = program if program is not None else maker(version)
+        files: dict[str, bytes] = {f"{self.name(version, 'windows', 'amd64')}.exe": b"MZ not for us"}
+        if layout is not TERRAGRUNT:
+            for os_name, arch in platforms or [(OS, HERE_ARCH)]:
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                    for member, content in (zip_members or {layout.member: data}).items():
+                        info = zipfile.ZipInfo(member, (2023, 11, 15, 0, 0, 0))
+                        info.external_attr = 0o755 << 16
+                        info.compress_type = zipfile.ZIP_DEFLATED
+                        archive.writestr(info, content)
+                    archive.writestr("LICENSE", "MPL-2.0\n")
+                files[f"{self.name(version, os_name, arch)}.zip"] = buffer.getvalue()
+            tarball = bare = False
+        name = self.name(version)
         if bare:
             files[name] = data
         if tarball:
@@ -113,9 +179,10 @@ class GitHubReleases:
         sums = "".join(f"{hashlib.sha256(content).hexdigest()}  {file}\n" for file, content in sorted(files.items()))
         for file, content in files.items():
             (folder / file).write_bytes(content)
-        (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
+        (folder / layout.sums.format(version=version)).write_text(sums, encoding="utf-8")
         if signed:
-            (folder / "SHA256SUMS.gpgsig").write_bytes(self.gpg.sign(signer or self.key, sums.encode()))
+            signature = self.gpg.sign(signer or self.key, sums.encode())
+            (folder / layout.signature.format(version=version)).write_bytes(signature)
         self.published.append(Published(version, draft, prerelease))
 
     def releases_json(self) -> list[dict[str, object]]:
@@ -167,7 +234,10 @@ class GitHubReleases:
                 if fault in ("404", "500"):
                     self.send_error(int(str(fault)))
                     return
-                if split.path == f"/api/repos/{REPO}/releases":
+                if fault == "stall":
+                    time.sleep(site.faults.stall_seconds)
+                repo = site.layout.repo
+                if split.path == f"/api/repos/{repo}/releases":
                     query = urllib.parse.parse_qs(split.query)
                     size = min(int(query.get("per_page", ["30"])[0]), site.page_size)
                     page = int(query.get("page", ["1"])[0])
@@ -175,8 +245,8 @@ class GitHubReleases:
                     chunk = everything[(page - 1) * size : page * size]
                     headers = {"Content-Type": "application/json"}
                     if page * size < len(everything):
-                        nxt = f"{site.api}/repos/{REPO}/releases?per_page={size}&page={page + 1}"
-                        headers["Link"] = f'<{nxt}>; rel="next", <{site.api}/repos/{REPO}/releases?page=1>; rel="first"'
+                        nxt = f"{site.api}/repos/{repo}/releases?per_page={size}&page={page + 1}"
+                        headers["Link"] = f'<{nxt}>; rel="next", <{site.api}/repos/{repo}/releases?page=1>; rel="first"'
                     self._send(json.dumps(chunk).encode(), headers)
                     return
                 path = site.root / split.path.lstrip("/")
@@ -196,13 +266,14 @@ class GitHubReleases:
             self.server = None
 
 
-def build(root: Path, padding: int = 0) -> GitHubReleases:
-    """Releases 0.67.16 and 0.66.0, signed by a fresh key exported to `keyfile`."""
+def build(root: Path, padding: int = 0, layout: Layout = TERRAGRUNT) -> GitHubReleases:
+    """Releases 0.67.16 and 0.66.0 (OpenTofu: 1.8.5 and 1.7.3), signed by a fresh key exported to `keyfile`."""
     gpg = Gpg(root / "gnupg")
     key = gpg.new_key("security@example.com")
-    site = GitHubReleases(root / "site", gpg, key)
-    for version in ("0.66.0", "0.67.16"):
-        site.add(version, stand_in(version, padding))
+    site = GitHubReleases(root / "site", gpg, key, layout=layout)
+    for version in ("0.66.0", "0.67.16") if layout is TERRAGRUNT else ("1.7.3", "1.8.5"):
+        maker = stand_in if layout is TERRAGRUNT else tofu_stand_in
+        site.add(version, maker(version, padding))
     site.keyfile = root / "trusted.asc"
     site.keyfile.write_bytes(gpg.export(key))
     return site

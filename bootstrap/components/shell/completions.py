@@ -310,7 +310,7 @@ GENERATORS: dict[str, dict[str, tuple[str, ...]]] = {
     "dagger": _generated("dagger", "completion", "{shell}"),
 }
 # Programs that answer bash's `complete -C` protocol themselves (HashiCorp tools and others).
-SELF_COMPLETERS = {"terraform", "vault", "consul", "nomad", "packer", "terragrunt", "boundary", "waypoint"}
+SELF_COMPLETERS = {"terraform", "tofu", "vault", "consul", "nomad", "packer", "terragrunt", "boundary", "waypoint"}
 
 
 def tool(name: str, brew_prefixes: Sequence[str]) -> Tool:

@@ -12,28 +12,19 @@ was on PATH before (after the shim) runs: a working Terraform keeps working.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from bootstrap.components.terraform import pinned
 from bootstrap.components.terraform.constraints import ConstraintError, Version, parse, try_version
-from bootstrap.components.terraform.pinned import (
-    Fallback,
-    command_problem,
-    command_step,
-    installed_in,
-    next_on_path,
-    offline,
-    program_version,
-    reach_advice,
-    timeout,
-)
+from bootstrap.components.terraform.pinned import Settings, command_problem, installed
 from bootstrap.components.terraform.pins import Pin, find_pin, needs_index, resolve
+from bootstrap.components.terraform.tools import OPENTOFU, TERRAFORM, TERRAGRUNT, Tool
 from bootstrap.profiles.schema import Profile, Terraform
 from bootstrap.system import releases
 from bootstrap.system.context import Context
-from bootstrap.system.errors import Deferred, UserError
+from bootstrap.system.errors import Deferred, Failure, UserError
 from bootstrap.system.findings import Check, Outcome, ok
 from bootstrap.system.managed import Owned, Released
 from bootstrap.system.steps import Applier, Step
@@ -43,103 +34,42 @@ if TYPE_CHECKING:
 
 NAME = "terraform"
 REQUIRES: tuple[str, ...] = ()
-DOCS = "https://developer.hashicorp.com/terraform/install"
-BINARY = "terraform"
-SHIM_MARK = "# bootstrap terraform shim"
-UNVERIFIED = (
-    "warning: terraform.verify is false in your profile: this Terraform download is NOT checked against "
-    "HashiCorp's signature; remove `verify: false` to have it checked"
-)
+DOCS = TERRAFORM.docs
+TOOLS = (TERRAFORM, TERRAGRUNT, OPENTOFU)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Where releases come from and how they are checked: environment first, then the profile."""
-
-    mirror: str
-    keys: Optional[str]
-    keys_from: str
-    verify: bool
-    default: Optional[str]
-    timeout: float
-    mirror_from: str = ""  # BOOTSTRAP_TERRAFORM_MIRROR or terraform.mirror; "" for the official site
+def section(spec: Optional[Terraform], tool: Tool) -> Any:
+    """The profile's settings for one tool (None when the profile does not set it up)."""
+    if spec is None or tool is TERRAFORM:
+        return spec
+    return getattr(spec, tool.setting.rsplit(".", 1)[-1])
 
 
-def settings(ctx: Context, spec: Optional[Terraform]) -> Settings:
-    spec = spec or Terraform()
-    mirror = ctx.env.get("BOOTSTRAP_TERRAFORM_MIRROR") or spec.mirror or releases.OFFICIAL
-    releases.mirror_error(mirror)
-    keys = ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") or spec.keys
-    keys_from = "BOOTSTRAP_TERRAFORM_KEYS" if ctx.env.get("BOOTSTRAP_TERRAFORM_KEYS") else "terraform.keys"
-    mirror_from = (
-        "BOOTSTRAP_TERRAFORM_MIRROR"
-        if ctx.env.get("BOOTSTRAP_TERRAFORM_MIRROR")
-        else "terraform.mirror in the profile"
-        if spec.mirror
-        else ""
-    )
-    return Settings(mirror.rstrip("/"), keys, keys_from, spec.verify, spec.version, timeout(ctx), mirror_from)
-
-
-def site(ctx: Context, conf: Settings) -> releases.Site:
-    http = releases.Http(env=ctx.env, timeout=conf.timeout)
-    return releases.Site("terraform", conf.mirror, http, ctx.paths.terraform_cache, offline=offline(ctx))
-
-
-def cannot_reach(conf: Settings, exc: releases.Unreachable) -> str:
-    """One line: which site could not be reached and why, then the next step."""
-    advice = reach_advice(conf.mirror, conf.mirror_from, "terraform.mirror", "BOOTSTRAP_TERRAFORM_MIRROR", "terraform")
-    return f"could not reach the Terraform release site {exc.host} ({exc.reason}): {advice}"
-
-
-# --- installed versions ---------------------------------------------------------------------
-
-
-def installed(ctx: Context) -> list[Version]:
-    """Versions bootstrap installed (a folder with a receipt); any other terraform never counts."""
-    return installed_in(ctx.paths.terraform_versions, BINARY)
-
-
-def binary(ctx: Context, version: object) -> Path:
-    return ctx.paths.terraform_versions / str(version) / BINARY
+def settings(ctx: Context, tool: Tool, spec: Optional[Terraform]) -> Settings:
+    return pinned.settings(ctx, tool, section(spec, tool))
 
 
 # Said after the reason `candidates` gives when the release index could not be fetched.
 INSTALLED_ONLY = "; chose among installed versions"
 
 
-def use_hint(ctx: Context) -> str:
+def use_hint(ctx: Context, tool: Tool) -> str:
     """How to pin a version, naming a real one: the newest installed, else a placeholder said as one."""
-    have = installed(ctx)
+    have = installed(ctx, tool)
     if have:
-        return f"bootstrap terraform use {have[-1]} (the newest installed)"
-    return "bootstrap terraform use VERSION, with a VERSION from `bootstrap terraform list --remote`"
-
-
-# --- no version pinned: what the person already had -----------------------------------------
-
-
-def fallback(ctx: Context) -> Optional[Fallback]:
-    """Where nothing pins a version: the newest version bootstrap installed, else the terraform
-    that was already on PATH (a working Terraform keeps working), else nothing."""
-    have = installed(ctx)
-    if have:
-        return Fallback(binary(ctx, have[-1]), str(have[-1]), system=False)
-    other = next_on_path(ctx, BINARY, SHIM_MARK)
-    if other is None:
-        return None
-    return Fallback(other, program_version(ctx, other, "version"), system=True)
+        return f"bootstrap {tool.command} use {have[-1]} (the newest installed)"
+    return f"bootstrap {tool.command} use VERSION, with a VERSION from `bootstrap {tool.command} list --remote`"
 
 
 def remote(ctx: Context, conf: Settings) -> list[Version]:
     """The versions the release index lists (cached); raises releases.DownloadError."""
-    return [v for v in (try_version(t) for t in site(ctx, conf).versions()) if v is not None]
+    return [v for v in (try_version(t) for t in pinned.site(ctx, conf).versions()) if v is not None]
 
 
 def candidates(ctx: Context, conf: Settings, need_remote: bool = True) -> tuple[list[Version], str]:
     """Installed versions plus the release index (cached); offline or unreachable: installed
     only, with the reason the index is missing (else "")."""
-    have = installed(ctx)
+    have = installed(ctx, conf.tool)
     if not need_remote:
         return have, ""
     try:
@@ -157,115 +87,57 @@ class Choice:
     note: str = ""
 
 
+def find(ctx: Context, directory: Path, conf: Settings) -> Optional[Pin]:
+    return find_pin(directory, ctx.home, conf.default, conf.tool)
+
+
 def choose(ctx: Context, directory: Path, conf: Settings) -> Optional[Choice]:
     """The version for directory and why, or None when nothing pins one anywhere."""
-    pin = find_pin(directory, ctx.home, conf.default)
+    pin = find(ctx, directory, conf)
     if pin is None:
         return None
+    if not conf.tool.constraints:
+        version = resolve_exact(ctx, conf, pin)
+        return Choice(version, pin, version in installed(ctx, conf.tool))
     pool, unseen = candidates(ctx, conf, needs_index(pin))
-    version = resolve(pin, pool, unseen)
+    version = resolve(pin, pool, unseen, conf.tool)
     note = unseen + INSTALLED_ONLY if unseen else ""
-    return Choice(version, pin, binary(ctx, version).is_file() and version in installed(ctx), note)
-
-
-# --- installing -----------------------------------------------------------------------------
-
-
-def _verifier(ctx: Context, conf: Settings) -> Optional[Callable[[bytes, bytes, str], tuple[str, str]]]:
-    if not conf.verify:
-        return None
-    from bootstrap.system import verify
-
-    keys = str(ctx.expand(conf.keys)) if conf.keys and conf.keys.startswith("~") else conf.keys
-    return verify.checker(verify.keyring(keys, f"{ctx.tilde(keys)} ({conf.keys_from})" if keys else None))
-
-
-def install_version(
-    ctx: Context, conf: Settings, version: Version, progress: Optional[releases.Progress] = None
-) -> releases.Installed:
-    """Download, verify and unpack one version (a no-op when it is installed already)."""
-    check = _verifier(ctx, conf)
-    if check is None:
-        ctx.err_console.print(UNVERIFIED, markup=False)
-    return releases.install(
-        site(ctx, conf),
-        str(version),
-        ctx.paths.terraform_versions,
-        ctx.platform.os,
-        ctx.platform.arch,
-        BINARY,
-        check,
-        progress,
+    return Choice(
+        version, pin, pinned.binary(ctx, conf.tool, version).is_file() and version in installed(ctx, conf.tool), note
     )
 
 
-def verified(ctx: Context, version: Version) -> Optional[str]:
-    """None when the installed binary is as it was verified; else what is wrong."""
-    folder = ctx.paths.terraform_versions / str(version)
-    receipt = releases.receipt(folder)
-    if receipt is None:
-        return "has no install receipt"
-    if not receipt.get("verified"):
-        return "was installed without signature verification (terraform.verify: false)"
-    if not releases.unchanged(folder / BINARY, receipt):
-        return "has changed since it was verified"
-    return None
-
-
-# --- the shim -------------------------------------------------------------------------------
-
-
-def shim_text(ctx: Context) -> bytes:
-    from bootstrap.components.shell.initscripts import home_sh_path
-
-    versions = home_sh_path(ctx.home, ctx.paths.terraform_versions)
-    python = home_sh_path(ctx.home, Path(sys.executable))
-    home = home_sh_path(ctx.home, ctx.home)
-    return f"""#!/bin/sh
-{SHIM_MARK}: runs the Terraform version pinned for the current directory.
-# The nearest .terraform-version naming an installed version is run directly; everything else
-# (constraints, `latest`, required_version, a version still to install) is resolved by bootstrap.
-# Written by `bootstrap terraform install`; `bootstrap undo` takes it out again.
-versions={versions}
-home={home}
-found=
-dir=$PWD
-while [ -n "$dir" ]; do
-    if [ "$dir" != "$home" ] && [ -f "$dir/.terraform-version" ]; then
-        found=1
-        read -r v _ < "$dir/.terraform-version"
-        v=${{v#v}}
-        [ -n "$v" ] && [ -x "$versions/$v/terraform" ] && exec "$versions/$v/terraform" "$@"
-        break
-    fi
-    [ -e "$dir/.git" ] && break
-    dir=${{dir%/*}}
-done
-if [ -z "$found" ] && [ -f "$home/.terraform-version" ]; then
-    for f in ./*.tf ./*.tf.json ./terragrunt.hcl ./root.hcl; do [ -e "$f" ] && found=1 && break; done
-    if [ -z "$found" ]; then
-        read -r v _ < "$home/.terraform-version"
-        v=${{v#v}}
-        [ -n "$v" ] && [ -x "$versions/$v/terraform" ] && exec "$versions/$v/terraform" "$@"
-    fi
-fi
-exec {python} -m bootstrap terraform exec -- "$@"
-""".encode()
-
-
-def shim_path(ctx: Context) -> Path:
-    return ctx.paths.user_bin / BINARY
-
-
-def shim_step(ctx: Context) -> Optional[Step]:
-    return command_step(ctx, shim_path(ctx), shim_text(ctx), SHIM_MARK, "Terraform")
+def resolve_exact(ctx: Context, conf: Settings, pin: Pin) -> Version:
+    """For a tool pinned by exact versions: the version a pin names, or `latest` (the newest
+    release, drafts and pre-releases left out)."""
+    tool, where = conf.tool, pin.where(ctx.tilde)
+    if pin.spec.strip() != "latest":
+        return pinned.exact(tool, pin.spec, where)
+    try:
+        listed = pinned.site(ctx, conf).versions()
+    except releases.Unreachable as exc:
+        raise Failure(
+            f"{where} asks for the latest {tool.product}, but bootstrap {pinned.cannot_reach(conf, exc)}"
+        ) from None
+    except releases.DownloadError as exc:
+        raise Failure(
+            f"{where} asks for the latest {tool.product}, and the list of releases could not be fetched ({exc}); "
+            f"check the team's mirror ({tool.setting}.api)"
+        ) from None
+    found = [v for v in (try_version(t) for t in listed) if v is not None and not v.prerelease]
+    if not found:
+        have = installed(ctx, tool)
+        if have:
+            return have[-1]
+        raise Failure(f"{where} asks for the latest {tool.product}, and no release is listed on {conf.api}")
+    return max(found)
 
 
 # --- plan -----------------------------------------------------------------------------------
 
 
-def _default_satisfied(ctx: Context, spec: str) -> Optional[Version]:
-    have = installed(ctx)
+def _default_satisfied(ctx: Context, tool: Tool, spec: str) -> Optional[Version]:
+    have = installed(ctx, tool)
     exact = try_version(spec.lstrip("="))
     if exact is not None:
         return exact if exact in have else None
@@ -277,60 +149,69 @@ def _default_satisfied(ctx: Context, spec: str) -> Optional[Version]:
         return None
 
 
-def _check_default(spec: str) -> None:
+def _check_default(tool: Tool, spec: str) -> None:
     """A profile's default is a version, a constraint or latest[:regex]: bad input otherwise."""
     if spec == "latest" or spec.startswith("latest:") or try_version(spec.lstrip("=")) is not None:
         return
     try:
         parse(spec)
     except ConstraintError as exc:
-        raise UserError(f"terraform.version in the profile: {exc}; write a version, a constraint or latest") from None
+        raise UserError(
+            f"{tool.setting}.version in the profile: {exc}; write a version, a constraint or latest"
+        ) from None
 
 
 def plan(ctx: Context, profile: Profile) -> list[Step]:
     spec = profile.components.terraform
     if spec is None:
         return []
-    conf = settings(ctx, spec)
-    steps = []
-    if conf.default:
-        _check_default(conf.default)
-        if _default_satisfied(ctx, conf.default) is None:
-            steps.append(_install_step(ctx, conf, conf.default))
-    shim = shim_step(ctx)
-    if shim is not None:
-        steps.append(shim)
-    if spec.terragrunt is not None:
-        from bootstrap.components.terraform import terragrunt
-
-        steps.extend(terragrunt.plan(ctx, spec.terragrunt))
+    steps: list[Step] = []
+    for tool in TOOLS:
+        given = section(spec, tool)
+        if given is None:
+            continue
+        conf = pinned.settings(ctx, tool, given)
+        exact = try_version(conf.default.lstrip("=")) if conf.default else None
+        if conf.default and (tool.layout == "hashicorp" or exact is None):
+            _check_default(tool, conf.default)
+            if _default_satisfied(ctx, tool, conf.default) is None:
+                steps.append(_install_step(ctx, conf, conf.default))
+        elif exact is not None and exact not in installed(ctx, tool):
+            steps.append(pinned.install_step(ctx, conf, exact))
+        shim = pinned.shim_step(ctx, conf)
+        if shim is not None:
+            steps.append(shim)
     return steps
 
 
 def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
+    """Install the profile's version, a constraint resolved when the run starts."""
+    tool = conf.tool
     exact = try_version(spec.lstrip("="))
-    where = "" if conf.mirror == releases.OFFICIAL else f" from {conf.mirror}"
-    check = "verified against HashiCorp's signature" if conf.verify else "NOT verified (terraform.verify: false)"
+    where = "" if conf.mirror in (releases.OFFICIAL, releases.GITHUB) else f" from {conf.mirror}"
 
     def apply(applier: Applier) -> None:
         from bootstrap.components.terraform import render as tfrender
 
         try:
-            version = exact or resolve(Pin(spec, "profile"), sorted(set(installed(ctx)) | set(remote(ctx, conf))))
-            with tfrender.download_progress(ctx, f"Terraform {version}") as progress:
-                done = install_version(ctx, conf, version, progress)
+            pool = sorted(set(installed(ctx, tool)) | set(remote(ctx, conf)))
+            version = exact or resolve(Pin(spec, "profile"), pool, tool=tool)
+            with tfrender.download_progress(ctx, f"{tool.product} {version}") as progress:
+                done = pinned.install_version(ctx, conf, version, progress)
         except releases.Unreachable as exc:
-            # not broken: the rest of the run goes on, and `terraform` keeps running what was there
-            raise Deferred("network", f"Terraform {spec} was not installed: {cannot_reach(conf, exc)}", fix) from None
+            # not broken: the rest of the run goes on, and the command keeps running what was there
+            raise Deferred(
+                "network", f"{tool.product} {spec} was not installed: {pinned.cannot_reach(conf, exc)}", fix
+            ) from None
         if done.note:
             ctx.err_console.print(done.note, markup=False)
-        applier.writer.installed(f"Terraform {version}", f"bootstrap terraform uninstall {version}")
+        applier.writer.installed(f"{tool.product} {version}", f"bootstrap {tool.command} uninstall {version}")
 
-    fix = f"bootstrap terraform install '{spec}' (or bootstrap run --only terraform) once the site can be reached"
+    fix = f"bootstrap {tool.command} install '{spec}' (or bootstrap run --only terraform) once the site can be reached"
 
     return Step(
         NAME,
-        f"Install Terraform {spec}{where} ({check})",
+        f"Install {tool.product} {spec}{where} ({pinned.checked_by(ctx, conf)})",
         later="" if exact else f"'{spec}' is resolved to the newest matching release when the run starts",
         apply=apply,
         needs=("network",),
@@ -342,39 +223,29 @@ def _install_step(ctx: Context, conf: Settings, spec: str) -> Step:
 
 def owned(ctx: Context, profile: Profile) -> list[Owned]:
     spec = profile.components.terraform
-    if spec is None:
-        return []
-    found = [Owned("file", str(shim_path(ctx))), Owned("versions", str(ctx.paths.terraform_versions))]
-    if spec.terragrunt is not None:
-        from bootstrap.components.terraform import terragrunt
-
-        found += [Owned("file", str(terragrunt.shim_path(ctx))), Owned("versions", str(ctx.paths.terragrunt_versions))]
+    found = []
+    for tool in TOOLS:
+        if section(spec, tool) is not None:
+            found += [
+                Owned("file", str(pinned.shim_path(ctx, tool))),
+                Owned("versions", str(pinned.versions_dir(ctx, tool))),
+            ]
     return found
 
 
 def release(ctx: Context, items: list[Owned], why: str) -> Released:
     """The commands go with the profile (files); installed versions are only listed: projects
     pinned to them may still be built, and removing 80 MB is the person's call."""
-    from bootstrap.components.terraform import terragrunt
-
-    products = {
-        str(ctx.paths.terraform_versions): ("Terraform", installed, ctx.paths.terraform_versions, "terraform"),
-        str(ctx.paths.terragrunt_versions): (
-            "Terragrunt",
-            terragrunt.installed,
-            ctx.paths.terragrunt_versions,
-            "terragrunt",
-        ),
-    }
+    tools = {str(pinned.versions_dir(ctx, tool)): tool for tool in TOOLS}
     notes = []
     for item in items:
-        if item.kind != "versions" or item.target not in products:
+        tool = tools.get(item.target)
+        if item.kind != "versions" or tool is None:
             continue
-        label, versions, folder, command = products[item.target]
         notes += [
-            f"{label} {version} stays installed in {ctx.tilde(folder)} ({why}); "
-            f"`bootstrap {command} uninstall {version}` removes it"
-            for version in versions(ctx)
+            f"{tool.product} {version} stays installed in {ctx.tilde(pinned.versions_dir(ctx, tool))} ({why}); "
+            f"`bootstrap {tool.command} uninstall {version}` removes it"
+            for version in installed(ctx, tool)
         ]
     return Released(notes=notes)
 
@@ -384,26 +255,27 @@ def release(ctx: Context, items: list[Owned], why: str) -> Released:
 
 def checks(ctx: Context, profile: Profile) -> list[Check]:
     spec = profile.components.terraform or Terraform()
+    tool = TERRAFORM
 
     def shim() -> Outcome:
-        path = shim_path(ctx)
-        problem = command_problem(ctx, path, SHIM_MARK, "bootstrap terraform install", DOCS)
+        path = pinned.shim_path(ctx, tool)
+        problem = command_problem(ctx, path, tool.mark, "bootstrap terraform install", DOCS)
         if problem is not None:
             return problem
         runs = f"`terraform` runs bootstrap's command ({ctx.tilde(path)}), which picks each project's version"
         try:
-            pinned = find_pin(Path.cwd(), ctx.home, spec.version) is not None
+            pinned_here = find_pin(Path.cwd(), ctx.home, spec.version) is not None
         except UserError:
-            pinned = True  # a pin it cannot read: the `here` check says what is wrong with it
-        if pinned:
+            pinned_here = True  # a pin it cannot read: the `here` check says what is wrong with it
+        if pinned_here:
             return ok(runs)
-        other = fallback(ctx)
+        other = pinned.fallback(ctx, tool)
         if other is None:
             return Outcome(
                 "warning",
                 "`terraform` has nothing to run here: no version is pinned, none is installed, "
                 "and there is no other terraform on your PATH",
-                use_hint(ctx),
+                use_hint(ctx, tool),
                 DOCS,
             )
         return ok(f"{runs}; {other.words(ctx.tilde)}")
@@ -411,7 +283,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
     def default() -> Outcome:
         if not spec.version:
             return Outcome("skipped", "the profile names no default Terraform version")
-        have = _default_satisfied(ctx, spec.version)
+        have = _default_satisfied(ctx, tool, spec.version)
         if have is None:
             return Outcome(
                 "warning",
@@ -419,7 +291,7 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
                 f"bootstrap terraform install '{spec.version}'",
                 DOCS,
             )
-        problem = verified(ctx, have)
+        problem = pinned.verified(ctx, tool, have)
         if problem:
             return Outcome(
                 "error",
@@ -430,17 +302,17 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
 
     def here() -> Outcome:
         try:
-            conf = settings(ctx, spec)
+            conf = pinned.settings(ctx, tool, spec)
             pin = find_pin(Path.cwd(), ctx.home, conf.default)
             if pin is None:
                 return Outcome("skipped", "nothing pins a Terraform version in this folder")
-            version = resolve(pin, installed(ctx) if needs_index(pin) else [])
+            version = resolve(pin, installed(ctx, tool) if needs_index(pin) else [])
         except UserError as exc:
             return Outcome(
                 "warning", f"no installed Terraform fits this folder: {ctx.tilde(exc)}", "bootstrap terraform install"
             )
         where = pin.where(ctx.tilde)
-        if version not in installed(ctx):
+        if version not in installed(ctx, tool):
             return Outcome(
                 "warning",
                 f"Terraform {version} (pinned by {where}) is not installed",
@@ -453,42 +325,67 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         Check("terraform.default", NAME, default),
         Check("terraform.here", NAME, here),
     ]
-    if spec.terragrunt is not None:
-        from bootstrap.components.terraform import terragrunt
-
-        found.append(terragrunt.check(ctx, spec.terragrunt))
+    for other in (TERRAGRUNT, OPENTOFU):
+        given = section(spec, other)
+        if given is not None:
+            found.append(pinned.check(ctx, other, given, _pinned_here(ctx, other)))
     return found
+
+
+def _pinned_here(ctx: Context, tool: Tool) -> Callable[[], bool]:
+    """Whether anything pins the tool's version in the current folder (the profile aside)."""
+    return lambda: find_pin(Path.cwd(), ctx.home, None, tool) is not None
 
 
 def lint(loaded: Loaded) -> list[str]:
     """`profile validate`: the default versions must be something a run can resolve."""
-    from bootstrap.components.terraform import terragrunt
+    spec = loaded.model.components.terraform
 
-    return _lint_version(loaded) + terragrunt.lint(loaded)
+    def exact(tool: Tool) -> Any:
+        def wrong(text: str, where: str) -> Optional[str]:
+            try:
+                pinned.exact(tool, text, where)
+            except UserError as exc:
+                return str(exc)
+            return None
+
+        return wrong
+
+    def constraint(tool: Tool) -> Any:
+        return lambda text, where: _version_problem(tool, text, where)
+
+    problems = _lint_version(loaded)
+    for tool in (TERRAGRUNT, OPENTOFU):
+        check = constraint(tool) if tool.constraints else exact(tool)
+        problems += pinned.lint(loaded, tool, section(spec, tool), check)
+    return problems
 
 
 def _lint_version(loaded: Loaded) -> list[str]:
-
-    from bootstrap.components.terraform.pins import KEYWORDS
-
     spec = loaded.model.components.terraform
     if spec is None or spec.version is None:
         return []
-    text = spec.version.strip()
-    where = loaded.where(("components", "terraform", "version"))
+    problem = _version_problem(TERRAFORM, spec.version, loaded.where(("components", "terraform", "version")))
+    return [problem] if problem else []
+
+
+def _version_problem(tool: Tool, given: str, where: str) -> Optional[str]:
+    from bootstrap.components.terraform.pins import KEYWORDS
+
+    text = given.strip()
     if text in KEYWORDS:
-        return []
+        return None
     if text.startswith("latest:"):
         try:
             re.compile(text.partition(":")[2])
         except re.error as exc:
-            return [f"{where}: terraform version '{text}' has a bad regular expression ({exc})"]
-        return []
+            return f"{where}: {tool.command} version '{text}' has a bad regular expression ({exc})"
+        return None
     try:
         parse(text)
     except ConstraintError as exc:
-        return [
-            f"{where}: terraform version: {exc}; write a version (1.5.7), a constraint (~> 1.5.0), "
+        return (
+            f"{where}: {tool.command} version: {exc}; write a version (1.5.7), a constraint (~> 1.5.0), "
             f"or one of {', '.join(KEYWORDS)}, latest:<regex>"
-        ]
-    return []
+        )
+    return None

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from bootstrap.components.terraform.constraints import ConstraintError, Constraints, Version, parse, try_version
+from bootstrap.components.terraform.tools import TERRAFORM, Tool
 from bootstrap.system.errors import UserError
 
-VERSION_FILE = ".terraform-version"
+VERSION_FILE = TERRAFORM.version_file
 KEYWORDS = ("latest", "min-required", "latest-allowed")
 # Terragrunt's unit file, then its recommended root file (which units include), as
 # terraform-switcher and tenv read them.
@@ -111,10 +112,12 @@ def _hcl(path: Path) -> dict[str, object]:
     return data
 
 
-def required_versions(module: Path) -> list[tuple[str, Path, int]]:
-    """Every `required_version` in the root module, with file and line."""
+def required_versions(module: Path, patterns: tuple[str, ...] = TERRAFORM.module_files) -> list[tuple[str, Path, int]]:
+    """Every `required_version` in the root module's files (HCL, then JSON), with file and line."""
     found: list[tuple[str, Path, int]] = []
-    for path in sorted(module.glob("*.tf")):
+    hcl = [p for pattern in patterns if not pattern.endswith(".json") for p in module.glob(pattern)]
+    written = [p for pattern in patterns if pattern.endswith(".json") for p in module.glob(pattern)]
+    for path in sorted(hcl):
         blocks = _hcl(path).get("terraform") or []
         seen = 0
         for block in blocks if isinstance(blocks, list) else [blocks]:
@@ -127,7 +130,7 @@ def required_versions(module: Path) -> list[tuple[str, Path, int]]:
                     )
                 )
                 seen += 1
-    for path in sorted(module.glob("*.tf.json")):
+    for path in sorted(written):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -158,11 +161,11 @@ def terragrunt_constraint(module: Path) -> Optional[tuple[str, Path, int]]:
     return None
 
 
-def module_constraints(module: Path) -> Optional[tuple[Constraints, Pin]]:
+def module_constraints(module: Path, tool: Tool = TERRAFORM) -> Optional[tuple[Constraints, Pin]]:
     """The root module's pins, ANDed, and the first place they were written."""
-    found = required_versions(module)
+    found = required_versions(module, tool.module_files)
     source = "required_version"
-    if not found:
+    if not found and tool.terragrunt_pins:
         grunt = terragrunt_constraint(module)
         found = [grunt] if grunt else []
         source = "terragrunt"
@@ -180,17 +183,17 @@ def module_constraints(module: Path) -> Optional[tuple[Constraints, Pin]]:
     return combined, Pin(combined.text, source, path, line, module)
 
 
-def find_pin(directory: Path, home: Path, profile_default: Optional[str]) -> Optional[Pin]:
+def find_pin(directory: Path, home: Path, profile_default: Optional[str], tool: Tool = TERRAFORM) -> Optional[Pin]:
     """The first pin that applies to directory, or None when nothing pins a version anywhere."""
     directory = directory.resolve()
-    found = version_file(directory, home)
+    found = version_file(directory, home, tool.version_file)
     if found is not None:
         spec, line = first_line(found)
-        return Pin(spec, VERSION_FILE, found, line, directory)
-    pinned = module_constraints(directory)
+        return Pin(spec, tool.version_file, found, line, directory)
+    pinned = module_constraints(directory, tool) if tool.module_files else None
     if pinned is not None:
         return pinned[1]
-    default = home / VERSION_FILE
+    default = home / tool.version_file
     if default.is_file():
         spec, line = first_line(default)
         return Pin(spec, "your default", default, line, directory)
@@ -199,18 +202,18 @@ def find_pin(directory: Path, home: Path, profile_default: Optional[str]) -> Opt
     return None
 
 
-def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
+def resolve(pin: Pin, candidates: list[Version], unseen: str = "", tool: Tool = TERRAFORM) -> Version:
     """The version a pin means among candidates (installed ones and the release index).
 
     `unseen` says why the release index is missing from candidates: then a pin nothing satisfies
     is a network problem, not a pin problem, and the message says so."""
     spec = pin.spec.strip()
 
-    def no_match(head: str, hint: str = "; see `bootstrap terraform list --remote`") -> NoMatch:
+    def no_match(head: str, hint: str = f"; see `bootstrap {tool.command} list --remote`") -> NoMatch:
         if unseen:
             return NoMatch(
                 f"{head} among the installed versions, and {unseen}; "
-                "check the network or proxy, or set the team's mirror (terraform.mirror)"
+                f"check the network or proxy, or set the team's mirror ({tool.setting}.mirror)"
             )
         return NoMatch(head + hint)
 
@@ -232,17 +235,17 @@ def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
         else:
             pool = [v for v in candidates if rx.search(str(v))]
         if not pool:
-            raise no_match(f"{where}: no Terraform release matches '{spec}'")
+            raise no_match(f"{where}: no {tool.product} release matches '{spec}'")
         return max(pool)
     if spec in ("min-required", "latest-allowed"):
         module = pin.module or Path.cwd()
-        pinned = module_constraints(module)
+        pinned = module_constraints(module, tool)
         if pinned is None:
             raise UserError(f"{where}: '{spec}' needs a required_version in {module}/*.tf, and there is none")
         constraints, origin = pinned
         chosen = constraints.lowest(candidates) if spec == "min-required" else constraints.best(candidates)
         if chosen is None:
-            raise no_match(f"{origin.where()}: no Terraform release satisfies '{constraints.text}'", hint="")
+            raise no_match(f"{origin.where()}: no {tool.product} release satisfies '{constraints.text}'", hint="")
         return chosen
     try:
         constraints = parse(spec)
@@ -252,7 +255,7 @@ def resolve(pin: Pin, candidates: list[Version], unseen: str = "") -> Version:
         ) from None
     chosen = constraints.best(candidates)
     if chosen is None:
-        raise no_match(f"{where}: no Terraform release satisfies '{spec}'")
+        raise no_match(f"{where}: no {tool.product} release satisfies '{spec}'")
     return chosen
 
 

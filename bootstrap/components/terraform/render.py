@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from bootstrap.components.terraform.component import Choice
     from bootstrap.components.terraform.pinned import Fallback
+    from bootstrap.components.terraform.tools import Tool
     from bootstrap.system.context import Context
     from bootstrap.system.releases import Progress
 
@@ -38,27 +39,27 @@ def download_progress(ctx: Context, label: str) -> Iterator[Optional[Progress]]:
         yield update
 
 
-def which_lines(ctx: Context, choice: Choice) -> list[str]:
+def which_lines(ctx: Context, tool: Tool, choice: Choice) -> list[str]:
     """The version first on line one (scripts read it), then where it is and what decided it."""
-    state = "installed" if choice.installed else f"not installed yet: bootstrap terraform install {choice.version}"
+    state = "installed" if choice.installed else f"not installed yet: bootstrap {tool.command} install {choice.version}"
     lines = [f"{choice.version} ({state})"]
     spec = choice.pin.spec
     said = f" says '{spec}'" if spec != str(choice.version) else ""
     if choice.pin.file is not None:
         lines.append(f"chosen by {choice.pin.where(ctx.tilde)}{said}")
     else:
-        lines.append(f"chosen by the profile's terraform.version{said}")
+        lines.append(f"chosen by the profile's {tool.setting}.version{said}")
     if choice.pin.source == "required_version":
         lines.append(
-            "this project pins Terraform only through required_version; `bootstrap terraform use "
-            f"{choice.version}` writes a .terraform-version that makes every terraform call faster"
+            f"this project pins {tool.product} only through required_version; `bootstrap {tool.command} use "
+            f"{choice.version}` writes a {tool.version_file} that makes every {tool.command} call faster"
         )
     if choice.note:
         lines.append(choice.note)
     return [ctx.tilde(line) for line in lines]
 
 
-def fallback_lines(ctx: Context, other: Fallback) -> list[str]:
+def fallback_lines(ctx: Context, tool: Tool, other: Fallback) -> list[str]:
     """`terragrunt which` where nothing pins a version: what runs (version first, as above), and why.
 
     (`terraform which` says "nothing pins" with exit 2 instead, as tfenv, tenv and tfswitch do.)"""
@@ -66,5 +67,5 @@ def fallback_lines(ctx: Context, other: Fallback) -> list[str]:
     return [
         f"{other.version or 'unknown version'} ({where})",
         other.words(ctx.tilde),
-        "to pin a version for this folder, write it in .terragrunt-version",
+        f"to pin a version for this folder, write it in {tool.version_file}",
     ]
