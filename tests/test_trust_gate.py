@@ -382,6 +382,7 @@ def test_every_covered_key_is_found_by_the_gate() -> None:
                 "keys": "k",
                 "verify": False,
                 "terragrunt": {"mirror": "m", "api": "a", "keys": "k"},
+                "opentofu": {"mirror": "m", "api": "a", "keys": "k"},
             },
         },
     }
@@ -406,5 +407,8 @@ def test_every_command_loads_its_profile_through_the_gate() -> None:
     }
     assert callers - allowed == set(), "load the profile with engine.runs.prepare or runs.profile_of instead"
     assert "trust.gate(" in (root / "engine" / "runs.py").read_text()
-    for command in ("cli/secrets.py", "cli/terraform.py", "cli/terragrunt.py"):
+    for command in ("cli/secrets.py", "cli/pinned.py"):
         assert "runs.profile_of(" in (root / command).read_text(), command
+    # the pinned tools' commands read their settings through cli/pinned.py, never on their own
+    for command in ("cli/terraform.py", "cli/terragrunt.py", "cli/tofu.py"):
+        assert "from bootstrap.cli.pinned import" in (root / command).read_text(), command
