@@ -340,3 +340,23 @@ def test_install_at_80_columns(home: Path, env: dict[str, str], tmp_path: Path) 
         "✓ terraform: Put the tofu command in ~/.local/bin/tofu (runs the version each project pins) "
         "Installed and verified OpenTofu 1.8.5 in ~/.local/share/bootstrap/opentofu/versions/1.8.5"
     )
+
+
+def test_a_prerelease_in_required_version_is_refused_as_opentofu_will(home: Path, env: dict[str, str]) -> None:
+    """OpenTofu kept Terraform's rule: no pre-release in required_version, whatever version runs."""
+    folder = home / "infra"
+    folder.mkdir()
+    (folder / "main.tofu").write_text('terraform {\n  required_version = ">= 1.9.0-beta1"\n}\n')
+    refused = bootstrap("tofu", "which", str(folder), env=env)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr == (
+        "bootstrap: ~/infra/main.tofu:2: OpenTofu refuses pre-release versions in required_version "
+        "(\"Prerelease version constraints are not supported: 1.9.0-beta1\"); write '>= 1.9.0' there "
+        "(to run 1.9.0-beta1 itself, also pin it: `bootstrap tofu use 1.9.0-beta1`)\n"
+    )
+    (folder / ".opentofu-version").write_text("1.7.3\n")
+    chosen = bootstrap("tofu", "which", str(folder), env=env)
+    assert chosen.returncode == 0 and chosen.stdout.startswith("1.7.3"), chosen
+    assert "warning: ~/infra/main.tofu:2: OpenTofu refuses pre-release versions" in chosen.stderr
+    assert "tofu init and plan stop at that line until it says '>= 1.9.0'" in chosen.stderr
+    assert not versions_dir(home).exists()  # nothing downloaded to say so

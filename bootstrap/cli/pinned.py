@@ -156,13 +156,13 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
         return f"{version} (new)" if new else str(version)
 
     def refuse(ctx: Context, directory: Path, conf: Settings, pin: Optional[Pin] = None) -> None:
-        """Say before choosing what Terraform itself will refuse in the folder's pins (the shim does not ask)."""
+        """Say before choosing what the tool itself will refuse in the folder's pins (the shim does not ask)."""
         from bootstrap.components.terraform.pins import find_pin, refusal
 
-        if not tool.terragrunt_pins:
-            return  # the pre-release rule is Terraform's
+        if not tool.module_files:
+            return  # the pre-release rule is about required_version, which only Terraform and OpenTofu read
         pin = pin or find_pin(directory, ctx.home, conf.default, tool)
-        warning = refusal(pin, ctx.tilde) if pin else None
+        warning = refusal(pin, ctx.tilde, tool) if pin else None
         if warning:
             ctx.err_console.print(warning, markup=False)
 

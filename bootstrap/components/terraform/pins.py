@@ -281,10 +281,10 @@ def without_prerelease(constraints: Constraints) -> str:
     return ", ".join(parts)
 
 
-def prerelease_constraints(module: Path) -> list[tuple[str, Path, int]]:
+def prerelease_constraints(module: Path, tool: Tool = TERRAFORM) -> list[tuple[str, Path, int]]:
     """The root module's `required_version`s that name a pre-release, with file and line."""
     found = []
-    for text, path, line in required_versions(module):
+    for text, path, line in required_versions(module, tool.module_files):
         try:
             named = [c for c in parse(text).items if c.version.prerelease]
         except ConstraintError:
@@ -294,11 +294,11 @@ def prerelease_constraints(module: Path) -> list[tuple[str, Path, int]]:
     return found
 
 
-def refusal(pin: Pin, tilde: Callable[[str], str] = str) -> Optional[str]:
-    """Say now what Terraform will say later about a pre-release in the folder's `required_version`.
+def refusal(pin: Pin, tilde: Callable[[str], str] = str, tool: Tool = TERRAFORM) -> Optional[str]:
+    """Say now what Terraform (or OpenTofu) will say later about a pre-release in the folder's `required_version`.
 
     Terraform refuses any `required_version` that names a pre-release ("Prerelease version
-    constraints are not supported"), whatever version runs. When `required_version` is what pins
+    constraints are not supported"), whatever version runs; OpenTofu kept the rule. When `required_version` is what pins
     the folder, no version bootstrap could pick would run it: raise, naming the file and line.
     When something else picks the version (`.terraform-version`, a tfenv keyword reading
     `required_version` as tfenv does, the command line), return the warning to print."""
@@ -307,7 +307,7 @@ def refusal(pin: Pin, tilde: Callable[[str], str] = str) -> Optional[str]:
         return None  # found only where the module has no required_version
     module = pin.module or Path.cwd()
     try:
-        named = prerelease_constraints(module)
+        named = prerelease_constraints(module, tool)
     except UserError:
         if deciding:
             raise
@@ -318,15 +318,15 @@ def refusal(pin: Pin, tilde: Callable[[str], str] = str) -> Optional[str]:
     constraints = parse(text)
     pre = next(str(c.version) for c in constraints.items if c.version.prerelease)
     refused = (
-        f"{tilde(str(path))}:{line}: Terraform refuses pre-release versions in required_version "
+        f"{tilde(str(path))}:{line}: {tool.product} refuses pre-release versions in required_version "
         f'("Prerelease version constraints are not supported: {pre}")'
     )
     fixed = without_prerelease(constraints)
     fix = f"it says '{fixed}'" if fixed else "it is removed"
     if deciding:
         change = f"write '{fixed}' there" if fixed else "remove that required_version"
-        raise UserError(f"{refused}; {change} (to run {pre} itself, also pin it: `bootstrap terraform use {pre}`)")
+        raise UserError(f"{refused}; {change} (to run {pre} itself, also pin it: `bootstrap {tool.command} use {pre}`)")
     return (
-        f"warning: {refused}; {pin.where(tilde)} still chooses the version, but terraform init and plan "
+        f"warning: {refused}; {pin.where(tilde)} still chooses the version, but {tool.command} init and plan "
         f"stop at that line until {fix}"
     )
