@@ -242,3 +242,51 @@ def test_profile_show_lists_the_connections(tmp_path: Path) -> None:
     text = " ".join(shown.stdout.split())
     assert "warehouse: postgres db.internal.acme.com, in dbt profile acme (target dev); doctor runs a query" in text
     assert "snow: snowflake acme-xy12345" in text and "lake: athena company-readonly" in text
+
+
+CLASHING = """\
+schema: 1
+name: team
+components:
+  connections:
+    warehouse: {type: postgres, host: db.internal.acme.com, database: analytics, user: dana}
+    other: {type: postgres, host: db2.internal.acme.com, database: sales, user: dana}
+    snow: {type: snowflake, account: acme-xy12345, user: dana@acme.com, authenticator: externalbrowser}
+"""
+
+
+def test_a_section_of_the_persons_own_with_a_connections_name_is_kept_and_ours_waits(
+    tmp_path: Path, home: Path, only_connections: None
+) -> None:
+    """libpq reads the first [warehouse] only, and a second [snow] breaks a TOML file: never double them."""
+    from tests.conftest import bootstrap
+
+    service = home / ".pg_service.conf"
+    service.write_text("# my own\n[ warehouse ]\nhost=localhost\n")
+    toml = home / ".snowflake" / "connections.toml"
+    toml.parent.mkdir()
+    toml.write_text('[snow]\naccount = "mine"\n')
+    toml.chmod(0o600)
+    team = tmp_path / "team.yaml"
+    team.write_text(CLASHING)
+
+    plan = bootstrap("plan", "--profile", str(team), "--only", "connections")
+    assert plan.returncode == 0, plan.stderr
+    text = " ".join(plan.stdout.split())
+    assert "~/.pg_service.conf: it already has a [warehouse] of your own, left as it is" in text
+    assert "psql would use yours, not the team's" in text
+    assert "a second [snow] would make the whole file unreadable to Snowflake's tools" in text
+
+    ran = bootstrap("run", "--profile", str(team), "--only", "connections", "--yes")
+    assert ran.returncode == 3, ran.stdout + ran.stderr  # done, but two connections wait on the person
+    said = " ".join((ran.stdout + ran.stderr).split())
+    assert "rename or remove your [warehouse] in ~/.pg_service.conf, then run `bootstrap run` again" in said
+    written = service.read_text()
+    assert written.startswith("# my own\n[ warehouse ]\nhost=localhost\n")
+    assert "[warehouse]" not in written and "[other]\nhost=db2.internal.acme.com" in written
+    assert toml.read_text() == '[snow]\naccount = "mine"\n'  # nothing else to write there: untouched
+
+    service.write_text("[mine]\nhost=localhost\n")  # the person renamed theirs
+    again = bootstrap("run", "--profile", str(team), "--only", "connections", "--yes")
+    assert again.returncode == 3  # the Snowflake one still waits
+    assert "[warehouse]\nhost=db.internal.acme.com" in service.read_text()

@@ -62,16 +62,13 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
                 changes=(change,),
             )
         )
-    for label, path, body, mode in (
-        ("Postgres services", paths.pg_service_file(ctx.home, ctx.env), toolfiles.pg_service(conns), None),
-        (
-            "Snowflake connections",
-            paths.snowflake_connections_file(ctx.home, ctx.env),
-            toolfiles.snowflake(conns),
-            0o600,  # the connector refuses a connections.toml others can read
-        ),
-        ("Databricks profiles", paths.databricks_config_file(ctx.home, ctx.env), toolfiles.databricks(conns), None),
-    ):
+    for label, kind, render, path, mode in _tool_files(ctx):
+        text = files.decode(files.read(path) or b"")
+        mine = toolfiles.sections_of_yours(text)
+        clashing = [name for name in conns if name in mine and render({name: conns[name]})]
+        for name in clashing:
+            steps.append(_clash_step(ctx, name, kind, path))
+        body = render({n: c for n, c in conns.items() if n not in clashing})
         if not body:
             continue
         change = _block_change(path, body, mode)
@@ -80,19 +77,46 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     return steps + _driver_steps(conns)
 
 
+Render = Callable[[dict[str, Connection]], list[str]]
+
+
+def _tool_files(ctx: Context) -> list[tuple[str, str, Render, Path, Optional[int]]]:
+    """(what, kind, its block's lines, file, mode) of each tool file holding a block of ours."""
+    return [
+        ("Postgres services", "pg_service", toolfiles.pg_service, paths.pg_service_file(ctx.home, ctx.env), None),
+        (  # the connector refuses a connections.toml others can read
+            "Snowflake connections",
+            "snowflake",
+            toolfiles.snowflake,
+            paths.snowflake_connections_file(ctx.home, ctx.env),
+            0o600,
+        ),
+        (
+            "Databricks profiles",
+            "databricks",
+            toolfiles.databricks,
+            paths.databricks_config_file(ctx.home, ctx.env),
+            None,
+        ),
+    ]
+
+
+def _clash_step(ctx: Context, name: str, kind: str, path: Path) -> Step:
+    """The person already has a section of that name: theirs stays, ours waits for them to choose."""
+    why = toolfiles.CLASH[kind].format(name=name)
+    return Step(
+        NAME,
+        f"Add the {name} connection to {ctx.tilde(path)}: it already has a [{name}] of your own, left as it is ({why})",
+        waits_on="you",
+        fix=f"rename or remove your [{name}] in {ctx.tilde(path)}, then run `bootstrap run` again",
+    )
+
+
 def owned(ctx: Context, profile: Profile) -> list[Owned]:
     """Our blocks in the tools' files: a profile that drops them has them cut out. Outputs added
     to dbt's profiles.yml stay (the person may have built on them): `bootstrap undo` removes them."""
     conns = connections_of(profile)
-    return [
-        Owned("block", str(path), toolfiles.BLOCK)
-        for path, body in (
-            (paths.pg_service_file(ctx.home, ctx.env), toolfiles.pg_service(conns)),
-            (paths.snowflake_connections_file(ctx.home, ctx.env), toolfiles.snowflake(conns)),
-            (paths.databricks_config_file(ctx.home, ctx.env), toolfiles.databricks(conns)),
-        )
-        if body
-    ]
+    return [Owned("block", str(path), toolfiles.BLOCK) for _, _, render, path, _ in _tool_files(ctx) if render(conns)]
 
 
 def _driver_steps(conns: dict[str, Connection]) -> list[Step]:

@@ -8,10 +8,29 @@ environment of the one program that needs it.
 from __future__ import annotations
 
 import json
+import re
 
 from bootstrap.profiles.schema import Connection
+from bootstrap.system import files
 
 BLOCK = "connections"
+
+# what each file does with a second section of the same name: libpq reads the first one only,
+# and a TOML file or the Databricks SDK's INI reader refuse the whole file
+CLASH = {
+    "pg_service": "psql would use yours, not the team's",
+    "snowflake": "a second [{name}] would make the whole file unreadable to Snowflake's tools",
+    "databricks": "a second [{name}] would make the whole file unreadable to Databricks' tools",
+}
+
+_SECTION = re.compile(r"""^\s*\[\s*["']?([^\]"']+?)["']?\s*\]\s*(?:#.*)?$""")
+
+
+def sections_of_yours(text: str) -> set[str]:
+    """The section names written outside our block: the person's own, never to be doubled."""
+    span = files.find_block(text, BLOCK)
+    outside = text if span is None else text[: span[0]] + text[span[1] :]
+    return {m.group(1).strip() for m in map(_SECTION.match, outside.splitlines()) if m}
 
 
 def pg_service(connections: dict[str, Connection]) -> list[str]:
