@@ -377,6 +377,8 @@ def test_no_vector_of_an_untrusted_team_runs_anything(
         bootstrap(tool, "exec", "--profile", "acme/evil", "--", "--version", env=env, timeout=60)
     assert asked == []
     secrets = bootstrap("secrets", "exec", "--profile", "acme/evil", "--", "sh", "-c", "echo ok", env=env)
+    # whoami resolves every profile's credentials as written (nothing listens on the endpoint)
+    bootstrap("aws", "whoami", env={**env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, timeout=120)
     doctor = bootstrap("doctor", "--json", "--profile", "acme/evil", env=env)
     assert canaries(home, tmp_path) == [], secrets.stdout + secrets.stderr
     waiting = [c for c in json.loads(doctor.stdout)["checks"] if c["id"] == "trust.settings"]
