@@ -758,3 +758,29 @@ def test_the_policy_that_decided_is_named_and_an_arn_is_printed_as_written(home:
     policy = "arn:aws:organizations::999988887777:policy/o-abcd1234/resource_control_policy/p-abcd1234"
     assert f"Thepolicy:{policy}" in out and f"-Policythatdecided:{policy}" in out
     assert "resourcecontrolpolicy" in out
+
+
+def test_an_old_aws_cli_first_on_path_is_named_instead_of_installing_another(
+    home: Path, team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_on_path: str
+) -> None:
+    # pip's AWS CLI v1 in a virtual environment, before Debian's v2 on PATH: apt would find awscli
+    # installed already and the old one would still run first
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    old = venv_bin / "aws"
+    old.write_text('#!/bin/sh\necho "aws-cli/1.32.0 Python/3.11.2 Linux/6.1.0 botocore/1.34.0"\n')
+    old.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{venv_bin}{os.pathsep}{os.environ['PATH']}")
+
+    plan = bootstrap("plan", "--profile", str(team))
+    said = plan.stdout + plan.stderr
+    assert "Install the AWS CLI" not in said and "apt-get install" not in said, said
+    assert f"the aws that runs first is {old}" in said and "comes later on PATH" in said, said
+    assert "pip uninstall awscli" in said
+
+    check = doctor_json(team, "--offline")["aws.cli"]
+    assert check["status"] == "error"
+    assert "1.32.0 is older than the 2.9" in check["summary"]
+    v2_link = tmp_path / "bin" / "aws"  # Debian's v2, linked there by aws_on_path
+    assert "the AWS CLI 2." in check["summary"] and f"at {v2_link} comes later on PATH" in check["summary"]
+    assert check["fix"].startswith("remove the old one (for pip's awscli: `pip uninstall awscli`")

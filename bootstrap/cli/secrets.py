@@ -63,8 +63,6 @@ def exec_(
     ),
 ) -> None:
     """Run a command with the profile's secrets in its environment only; exits with the command's exit code."""
-    import os
-
     from bootstrap.components.secrets import render
     from bootstrap.components.secrets.backends import environ
 
@@ -75,15 +73,7 @@ def exec_(
         render.missing(ctx, checked, allow_missing)
         if not allow_missing:
             raise typer.Exit(1)
-    program = ctx.runner.which(command[0]) if "/" not in command[0] else command[0]
-    if program is None or not os.access(program, os.X_OK) or os.path.isdir(program):
-        raise UserError(f"{command[0]}: command not found (or not executable); nothing was run")
-    env = environ.child_environment(ctx.env, checked)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # exec: the command takes over this process, so its exit code, signals and terminal are its
-    # own, and no parent lingers holding the secrets in memory
-    os.execve(program, command, env)  # noqa: S606 - argv as given, no shell
+    ctx.runner.replace_with(command, environ.child_environment(ctx.env, checked))
 
 
 @app.command("scan")
