@@ -143,6 +143,13 @@ def test_a_botocore_client_gets_its_identity_through_the_companion_and_a_two_hop
     assert printed.stderr == ""
     assert files_holding(home, keys["SecretAccessKey"]) == []  # never written, not even a log
 
+    # a profile that ends in long-lived keys hands out a session token, never the keys themselves
+    session = bootstrap("aws", "credentials", "--profile", "base")
+    assert session.returncode == 0, session.stderr
+    issued = json.loads(session.stdout)
+    assert issued["AccessKeyId"] != "AKIAEXAMPLEEXAMPLE00" and issued["SecretAccessKey"] != "placeholder"
+    assert issued["SessionToken"] and issued["Expiration"].endswith("Z")
+
     checks = doctor_json(chain)
     assert checks["aws.process.hop2"]["status"] == "ok", checks["aws.process.hop2"]
     assert "role Second" in checks["aws.process.hop2"]["summary"]
