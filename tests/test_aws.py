@@ -760,9 +760,12 @@ def test_the_policy_that_decided_is_named_and_an_arn_is_printed_as_written(home:
     assert "resourcecontrolpolicy" in out
 
 
+@pytest.mark.parametrize("packaged", [False, True], ids=["aws-installs", "packages-installs"])
 def test_an_old_aws_cli_first_on_path_is_named_instead_of_installing_another(
-    home: Path, team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_on_path: str
+    home: Path, team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_on_path: str, packaged: bool
 ) -> None:
+    if packaged:  # the packages component would install it: that would not change which aws runs either
+        team.write_text(TEAM + "  packages:\n    system: [awscli]\n")
     # pip's AWS CLI v1 in a virtual environment, before Debian's v2 on PATH: apt would find awscli
     # installed already and the old one would still run first
     venv_bin = tmp_path / "venv" / "bin"

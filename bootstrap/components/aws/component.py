@@ -253,11 +253,15 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     # When the profile lists the CLI among its packages, that component installs it, in the
     # same batch (and sudo prompt) as everything else; two installers would fight over it.
     # A CLI that cannot start because of a config file is installed: notes() says what to fix.
+    # An old one first on PATH with a new enough one behind it: no installer changes which runs.
+    first = shadowed(ctx, need) if have is not None and have < need else None
+    if first is not None:
+        raise Failure(
+            f"the AWS CLI {_dotted(have or ())} is older than {_dotted(need)} (SSO sessions need 2.9): "
+            f"{first[0]}; fix: {first[1]}"
+        )
     if cli.broken is None and (have is None or have < need) and not _listed_in_packages(profile):
         why = "is not installed" if have is None else f"{_dotted(have)} is older than {_dotted(need)}"
-        first = shadowed(ctx, need) if have is not None else None
-        if first is not None:
-            raise Failure(f"the AWS CLI {why} (SSO sessions need 2.9): {first[0]}; fix: {first[1]}")
         commands = install_commands(ctx, need)
         if not commands:
             raise Failure(
