@@ -1,12 +1,16 @@
 """`bootstrap doctor` over N AWS profiles (N = 1, 5, 20) against moto, beside `aws sts get-caller-identity` per profile.
 
 Each profile assumes a role from one set of keys (moto has no SSO), so every identity is a real
-AssumeRole plus GetCallerIdentity over HTTP. The side-by-side column runs the AWS CLI (PyPI v1,
-which honours AWS_ENDPOINT_URL) once per profile, one after another as a person would, and all
-at once, as doctor would if it ran a CLI process per profile instead of botocore in-process.
+AssumeRole plus GetCallerIdentity over HTTP. The side-by-side column runs the AWS CLI once per
+profile, one after another as a person would, and all at once, as doctor would if it ran a CLI
+process per profile instead of botocore in-process. That CLI must send every call, role hops
+included, to AWS_ENDPOINT_URL (moto): $AWS_CLI, else the first `aws` on PATH that does (v1 from
+1.29, v2 from 2.13; Debian 12's 2.9 does not). The project's test extras install none: for one,
+`python3 -m venv /tmp/awscli && /tmp/awscli/bin/pip install 'awscli>=1.32,<2'`, then
+AWS_CLI=/tmp/awscli/bin/aws.
 Targets: doctor with N=5 at most 1.5x the time of N=1, with N=20 at most 4x.
 
-Usage: .venv/bin/python benchmarks/aws_doctor.py [--runs N] [--warmup N]
+Usage: [AWS_CLI=PATH] .venv/bin/python benchmarks/aws_doctor.py [--runs N] [--warmup N]
 """
 
 from __future__ import annotations
@@ -23,8 +27,29 @@ from tests.support.aws import moto_server  # the repository root is on the path 
 
 SIZES = (1, 5, 20)
 TARGETS = {5: 1.5, 20: 4.0}
-AWS = str(Path(sys.executable).parent / "aws")
+ENDPOINT_ENV = {1: (1, 29), 2: (2, 13)}  # the first versions that read AWS_ENDPOINT_URL
 KEYS = "[base]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = placeholder\n"
+
+
+def endpoint_cli() -> str:
+    """$AWS_CLI, else the first `aws` on PATH whose version reads AWS_ENDPOINT_URL."""
+    import re
+    import shutil
+    import subprocess
+
+    candidates = [os.environ["AWS_CLI"]] if os.environ.get("AWS_CLI") else []
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        found = shutil.which("aws", path=folder) if folder else None
+        if found:
+            candidates.append(found)
+    for aws in candidates:
+        said = subprocess.run([aws, "--version"], capture_output=True, text=True, check=False)
+        match = re.match(r"aws-cli/(\d+)\.(\d+)", said.stdout + said.stderr)
+        if match:
+            major, minor = int(match.group(1)), int(match.group(2))
+            if major in ENDPOINT_ENV and (major, minor) >= ENDPOINT_ENV[major]:
+                return aws
+    sys.exit("benchmark: no AWS CLI that reads AWS_ENDPOINT_URL (v1 from 1.29, v2 from 2.13); set AWS_CLI (see --help)")
 
 
 def team_profile(count: int) -> str:
@@ -38,6 +63,7 @@ def team_profile(count: int) -> str:
 
 def main() -> None:
     args = options(__doc__.splitlines()[0], runs=5, warmup=1)
+    aws = endpoint_cli()
     with moto_server() as moto:
         results: dict[int, dict[str, list[float]]] = {}
         for count in SIZES:
@@ -55,12 +81,12 @@ def main() -> None:
                 if len(identities) != count or bad:
                     sys.exit(f"benchmark: doctor did not verify every profile: {bad or identities}")
                 script = "\n".join(
-                    f"{AWS} sts get-caller-identity --profile p{i} >/dev/null || exit 1" for i in range(count)
+                    f"{aws} sts get-caller-identity --profile p{i} >/dev/null || exit 1" for i in range(count)
                 )
                 at_once = (
                     "pids=''\n"
                     + "\n".join(
-                        f'{AWS} sts get-caller-identity --profile p{i} >/dev/null & pids="$pids $!"'
+                        f'{aws} sts get-caller-identity --profile p{i} >/dev/null & pids="$pids $!"'
                         for i in range(count)
                     )
                     + "\nfor pid in $pids; do wait $pid || exit 1; done\n"

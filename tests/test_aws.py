@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import bootstrap
-from tests.support.aws import AWS_V1, moto_server, run_aws, sso_cache, v2_first_on_path
+from tests.support.aws import moto_server, run_aws, sdk_client, sso_cache, v2_first_on_path
 
 TEAM = """\
 schema: 1
@@ -288,7 +288,9 @@ def test_doctor_sees_an_expired_and_a_fresh_sso_sign_in(home: Path, team: Path) 
 # --- identities against moto ----------------------------------------------------------------
 
 
-def test_a_two_hop_chain_resolves_to_the_right_assumed_role(home: Path, tmp_path: Path, moto: str) -> None:
+def test_a_two_hop_chain_resolves_to_the_right_assumed_role(
+    home: Path, tmp_path: Path, moto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     profile = tmp_path / "chain.yaml"
     profile.write_text(CHAIN)
     (home / ".aws").mkdir()
@@ -308,9 +310,9 @@ def test_a_two_hop_chain_resolves_to_the_right_assumed_role(home: Path, tmp_path
     assert "arn:aws:sts::123456789012:assumed-role/Second/" in whoami.stdout
     assert "base (uses long-lived access keys" in whoami.stdout and "hop1 (assumes role First" in whoami.stdout
 
-    real = run_aws(AWS_V1, "sts", "get-caller-identity", "--profile", "hop2", env=env)
-    assert real.returncode == 0, real.stderr
-    assert json.loads(real.stdout)["Arn"].startswith("arn:aws:sts::123456789012:assumed-role/Second/")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
+    real = sdk_client("hop2").get_caller_identity()
+    assert real["Arn"].startswith("arn:aws:sts::123456789012:assumed-role/Second/")
 
 
 def test_no_network_is_named_with_its_fix(home: Path, tmp_path: Path) -> None:
@@ -327,8 +329,11 @@ def test_no_network_is_named_with_its_fix(home: Path, tmp_path: Path) -> None:
     assert "internet connection" in checks["aws.identity.hop1"]["fix"]
 
 
-def test_a_real_access_denied_is_explained_with_the_profile_it_came_from(home: Path) -> None:
+def test_a_real_access_denied_is_explained_with_the_profile_it_came_from(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import botocore.session
+    from botocore.exceptions import ClientError
 
     with moto_server({"INITIAL_NO_AUTH_ACTION_COUNT": "3"}) as url:
         admin = botocore.session.Session()
@@ -355,14 +360,17 @@ def test_a_real_access_denied_is_explained_with_the_profile_it_came_from(home: P
             "[profile warehouse]\nrole_arn = arn:aws:iam::123456789012:role/WarehouseReader\nsource_profile = ada\nregion = us-east-1\n"
         )
         env = {"AWS_ENDPOINT_URL": url}
-        denied = run_aws(AWS_V1, "sts", "get-caller-identity", "--profile", "warehouse", env=env)
-        assert denied.returncode != 0 and "AccessDenied" in denied.stderr, denied.stderr
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        with pytest.raises(ClientError) as refused:
+            sdk_client("warehouse").get_caller_identity()
+        denied = str(refused.value)  # the line every botocore-based tool (the AWS CLI too) prints
+        assert "AccessDenied" in denied, denied
         whoami = bootstrap("aws", "whoami", "--profile", "warehouse", env=env)
 
     assert whoami.returncode == 1
     assert "bootstrap aws explain --profile warehouse" in whoami.stdout
 
-    explained = bootstrap("aws", "explain", "--profile", "warehouse", input=denied.stderr)
+    explained = bootstrap("aws", "explain", "--profile", "warehouse", input=denied)
     assert explained.returncode == 0, explained.stderr
     out = explained.stdout
     assert "AWS refused sts:AssumeRole" in out
@@ -750,3 +758,32 @@ def test_the_policy_that_decided_is_named_and_an_arn_is_printed_as_written(home:
     policy = "arn:aws:organizations::999988887777:policy/o-abcd1234/resource_control_policy/p-abcd1234"
     assert f"Thepolicy:{policy}" in out and f"-Policythatdecided:{policy}" in out
     assert "resourcecontrolpolicy" in out
+
+
+@pytest.mark.parametrize("packaged", [False, True], ids=["aws-installs", "packages-installs"])
+def test_an_old_aws_cli_first_on_path_is_named_instead_of_installing_another(
+    home: Path, team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_on_path: str, packaged: bool
+) -> None:
+    if packaged:  # the packages component would install it: that would not change which aws runs either
+        team.write_text(TEAM + "  packages:\n    system: [awscli]\n")
+    # pip's AWS CLI v1 in a virtual environment, before Debian's v2 on PATH: apt would find awscli
+    # installed already and the old one would still run first
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    old = venv_bin / "aws"
+    old.write_text('#!/bin/sh\necho "aws-cli/1.32.0 Python/3.11.2 Linux/6.1.0 botocore/1.34.0"\n')
+    old.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{venv_bin}{os.pathsep}{os.environ['PATH']}")
+
+    plan = bootstrap("plan", "--profile", str(team))
+    said = plan.stdout + plan.stderr
+    assert "Install the AWS CLI" not in said and "apt-get install" not in said, said
+    assert f"the aws that runs first is {old}" in said and "comes later on PATH" in said, said
+    assert "pip uninstall awscli" in said
+
+    check = doctor_json(team, "--offline")["aws.cli"]
+    assert check["status"] == "error"
+    assert "1.32.0 is older than the 2.9" in check["summary"]
+    v2_link = tmp_path / "bin" / "aws"  # Debian's v2, linked there by aws_on_path
+    assert "the AWS CLI 2." in check["summary"] and f"at {v2_link} comes later on PATH" in check["summary"]
+    assert check["fix"].startswith("remove the old one (for pip's awscli: `pip uninstall awscli`")

@@ -1,17 +1,24 @@
-"""`bootstrap aws ...`: who am I in each profile, how did I get there, and why was I denied."""
+"""`bootstrap aws ...`: who am I in each profile, how did I get there, why was I denied, and
+short-lived keys for the tools that cannot sign in themselves."""
 
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from bootstrap.cli.options import context
-from bootstrap.system.errors import UserError, did_you_mean
+from bootstrap.system.errors import Failure, UserError, did_you_mean
+
+if TYPE_CHECKING:
+    from bootstrap.components.aws.component import Local
+    from bootstrap.components.aws.keys import Keys
+    from bootstrap.system.context import Context
 
 app = typer.Typer(
-    help="Your AWS profiles: who you are in each, the role chains, and access denials explained.",
+    help="Your AWS profiles: who you are in each, the role chains, access denials explained, and short-lived "
+    "keys for tools that cannot sign in.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -31,11 +38,8 @@ def whoami(profile: Optional[str] = AwsProfileOpt) -> None:
     ctx = context()
     local = aws.read_local(ctx)
     names = local.all_profiles()
-    if profile is not None and profile not in names:
-        raise UserError(
-            f"--profile: there is no AWS profile '{profile}' in {ctx.tilde(local.config_path)} or "
-            f"{ctx.tilde(local.credentials_path)} ({did_you_mean(profile, names)}see `aws configure list-profiles`)"
-        )
+    if profile is not None:
+        _known(ctx, local, profile)
     chosen = [profile] if profile else names
     if not chosen:
         ctx.console.print(
@@ -123,3 +127,83 @@ def explain(
     found = awsexplain.explain(text, local.profiles, local.credential_values, profile)
     for line in awsrender.explanation(found, awsexplain.access_request(found)):
         ctx.console.print(line, markup=False)
+
+
+def _known(ctx: Context, local: Local, profile: str) -> None:
+    names = local.all_profiles()
+    if profile not in names:
+        raise UserError(
+            f"--profile: there is no AWS profile '{profile}' in {ctx.tilde(local.config_path)} or "
+            f"{ctx.tilde(local.credentials_path)} ({did_you_mean(profile, names)}see `aws configure list-profiles`)"
+        )
+
+
+def _keys(ctx: Context, profile: str) -> Keys:
+    """The profile's short-lived keys; bad input (2) for an unknown profile, a failure (1) with
+    the reason and its fix when no keys can be had."""
+    from bootstrap.components.aws import component as aws
+    from bootstrap.components.aws import config as awsconfig
+    from bootstrap.components.aws import identity as awsidentity
+    from bootstrap.components.aws import keys as awskeys
+    from bootstrap.components.aws import sso as awssso
+
+    local = aws.read_local(ctx)
+    _known(ctx, local, profile)
+    early = aws.precheck(ctx, local, profile) if profile in local.profiles else None
+    if early is not None and early.status == "error":
+        raise Failure(f"{early.summary}; fix: {early.fix}")
+    if early is not None:
+        mfa = next((hop.mfa for hop in local.chain(profile) if hop.mfa), None)
+        if mfa:
+            raise Failure(
+                f"profile {profile} asks for an MFA code ({mfa}), which nobody can type when a tool asks for keys; "
+                "use a profile that signs in with SSO"
+            )
+        session = str(aws.sso_root(local, profile))
+        raise Failure(
+            f"profile {profile} has no credentials yet: you have not signed in to AWS SSO session {session} "
+            f"on this computer; fix: {awssso.login_command(session)}"
+        )
+    region = awsconfig.chain_region(local.profiles, profile)
+    found = awskeys.resolve(profile, local.config_path, local.credentials_path, region)
+    if isinstance(found, awsidentity.Problem):
+        outcome = aws.identity_outcome(ctx, local, found)
+        raise Failure(f"{outcome.summary}; fix: {outcome.fix}")
+    return found
+
+
+@app.command("credentials")
+def credentials(
+    profile: str = typer.Option(
+        ..., "--profile", "-p", metavar="AWS_PROFILE", help="The AWS profile whose keys to print."
+    ),
+) -> None:
+    """Print a profile's short-lived keys as credential_process JSON (what each [profile NAME-process] runs).
+
+    Exit 1 when the profile has no credentials now (signed out, denied), 2 when there is no such profile.
+    """
+    ctx = context()
+    print(_keys(ctx, profile).process_json())
+
+
+@app.command("exec", context_settings={"allow_interspersed_args": False})
+def exec_(
+    command: list[str] = typer.Argument(..., metavar="-- CMD..", help="The command to run, after --."),
+    profile: Optional[str] = typer.Option(
+        None,
+        "--profile",
+        "-p",
+        metavar="AWS_PROFILE",
+        help="The AWS profile whose keys to use (default: $AWS_PROFILE, else default).",
+    ),
+) -> None:
+    """Run a command with a profile's short-lived keys in its environment only; exits with the command's exit code.
+
+    Exit 1 when the profile has no credentials now, 2 for an unknown profile or command.
+    """
+    ctx = context()
+    name = profile or ctx.env.get("AWS_PROFILE") or ctx.env.get("AWS_DEFAULT_PROFILE") or "default"
+    keys = _keys(ctx, name)
+    # without AWS_PROFILE the child's SDK takes the keys from the environment, before any profile
+    env = {k: v for k, v in ctx.env.items() if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")}
+    ctx.runner.replace_with(command, {**env, **keys.environment()})

@@ -65,7 +65,6 @@ def exec_(
 ) -> None:
     """Run a command with one connection's settings and credentials in its environment only
     (PGSERVICE and PGPASSWORD for Postgres, AWS_PROFILE for Athena, ...); exits with the command's exit code."""
-    from bootstrap.cli.secrets import exec_with
     from bootstrap.components.connections import environment, probe
 
     ctx = context()
@@ -79,4 +78,4 @@ def exec_(
         for problem in problems:
             ctx.err_console.print(f"bootstrap: {name}: {ctx.tilde(problem.summary)}; next: {problem.fix}", markup=False)
         raise typer.Exit(1)
-    exec_with(ctx, command, {**ctx.env, **environment.variables(ctx, name, conn, values)})
+    ctx.runner.replace_with(command, {**ctx.env, **environment.variables(ctx, name, conn, values)})

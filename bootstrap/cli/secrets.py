@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -73,22 +73,7 @@ def exec_(
         render.missing(ctx, checked, allow_missing)
         if not allow_missing:
             raise typer.Exit(1)
-    exec_with(ctx, command, environ.child_environment(ctx.env, checked))
-
-
-def exec_with(ctx: Context, command: list[str], env: dict[str, str]) -> NoReturn:
-    """Replace this process with command, env its whole environment (`secrets exec`,
-    `connections exec`)."""
-    import os
-
-    program = ctx.runner.which(command[0]) if "/" not in command[0] else command[0]
-    if program is None or not os.access(program, os.X_OK) or os.path.isdir(program):
-        raise UserError(f"{command[0]}: command not found (or not executable); nothing was run")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # exec: the command takes over this process, so its exit code, signals and terminal are its
-    # own, and no parent lingers holding the secrets in memory
-    os.execve(program, command, env)  # noqa: S606 - argv as given, no shell
+    ctx.runner.replace_with(command, environ.child_environment(ctx.env, checked))
 
 
 @app.command("scan")

@@ -62,6 +62,10 @@ KEYS: dict[str, tuple[str, str]] = {
     "components.shell.autosuggestions": (INERT, "a switch"),
     "components.aws.min_version": (INERT, "a version"),
     "components.aws.default_profile": (INERT, "one of the profile's AWS profiles"),
+    "components.aws.process_profiles": (
+        INERT,
+        "names of the profile's AWS profiles; the credential_process it writes runs bootstrap itself with that name",
+    ),
     **{
         f"components.aws.sso_sessions.{key}": (INERT, "one line of ~/.aws/config that names no program")
         for key in ("start_url", "region", "registration_scopes", "when")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 COMPONENTS = ("git", "shell", "aws", "terraform", "secrets", "packages", "dotfiles", "connections")
@@ -361,6 +361,11 @@ class Aws(Strict):
         default=None,
         description="A profile that `aws` uses without --profile: copied into [default], unless you have a [default] of your own",
     )
+    process_profiles: list[str] = Field(
+        default_factory=list,
+        description="Profiles that also get a [profile NAME-process] whose credential_process is `bootstrap aws "
+        "credentials --profile NAME`, for tools that cannot sign in to SSO themselves",
+    )
 
     @field_validator("sso_sessions", "profiles")
     @classmethod
@@ -376,6 +381,25 @@ class Aws(Strict):
         if self.default_profile is not None and "default" in self.profiles:
             raise ValueError("default_profile cannot be used together with a profile named default")
         return self
+
+    @field_validator("process_profiles")
+    @classmethod
+    def _process_profiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """Each one names a profile of this section, once; its companion's name is free."""
+        if "profiles" not in info.data:
+            return value  # the profiles themselves are wrong: that error says enough
+        known = info.data["profiles"]
+        for name in value:
+            if name not in known:
+                raise ValueError(
+                    f"'{CONTROL.sub('?', name)}' is not one of its profiles ({', '.join(known) or 'none'})"
+                )
+            if f"{name}-process" in known:
+                raise ValueError(f"'{name}-process' is already a profile, so {name} cannot have a -process companion")
+        twice = sorted({n for n in value if value.count(n) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} listed twice; keep one")
+        return value
 
 
 class Terragrunt(Strict):

@@ -158,6 +158,20 @@ def aws_credentials_file(home: Path, env: dict[str, str]) -> Path:
     return Path(configured).expanduser() if configured else home / ".aws" / "credentials"
 
 
+def bootstrap_command() -> list[str]:
+    """This bootstrap as another program starts it, by absolute path: the `bootstrap` script
+    installed beside this Python (a virtual environment's bin folder, not resolved, so it stays
+    inside that environment), else this Python running the package."""
+    import os
+    import sys
+
+    python = Path(sys.executable).absolute()
+    script = python.parent / "bootstrap"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    return [str(python), "-m", "bootstrap"]
+
+
 def aws_sso_cache(home: Path) -> Path:
     """Where `aws sso login` keeps its tokens, named after the sha1 of the session."""
     return home / ".aws" / "sso" / "cache"

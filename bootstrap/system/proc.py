@@ -17,14 +17,15 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Union
+from typing import NoReturn, Optional, Union
 
-from bootstrap.system.errors import Stopped
+from bootstrap.system.errors import Stopped, UserError
 
 NOT_FOUND = 127
 TIMED_OUT = 124
@@ -166,6 +167,18 @@ class Runner:
 
     def which(self, name: str) -> Optional[str]:
         return shutil.which(name, path=self.env.get("PATH", os.defpath))
+
+    def replace_with(self, argv: Sequence[str], env: Mapping[str, str]) -> NoReturn:
+        """Become `argv` (exec), with exactly `env`: its exit code, signals and terminal are its
+        own, and no parent lingers holding what was put in its environment. Bad input (exit 2)
+        when the program cannot be found, before anything runs."""
+        name = argv[0]
+        program = self.which(name) if "/" not in name else name
+        if program is None or not os.access(program, os.X_OK) or os.path.isdir(program):
+            raise UserError(f"{name}: command not found (or not executable); nothing was run")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(program, list(argv), dict(env))  # noqa: S606 - argv as given, no shell
 
     def run(
         self,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pytest
 
@@ -18,8 +18,9 @@ from tests.conftest import IN_CI
 from tests.support.net import free_port, stop, wait_listening
 
 VENV_BIN = Path(sys.executable).parent
-AWS_V1 = VENV_BIN / "aws"  # PyPI awscli v1: honours AWS_ENDPOINT_URL
-AWS_V2 = Path("/usr/bin/aws")  # Debian's awscli v2 (.ci/run installs it)
+# Debian's awscli v2 (.ci/run installs it). It predates AWS_ENDPOINT_URL (2.13), so calls to moto
+# go through botocore clients (sdk_client) or through --endpoint-url.
+AWS_V2 = Path("/usr/bin/aws")
 
 
 @contextmanager
@@ -63,6 +64,14 @@ def v2_first_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (bin_dir / "aws").symlink_to(v2)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     return v2
+
+
+def sdk_client(profile: str, service: str = "sts") -> Any:
+    """A real botocore client of `profile`, made as any SDK-based tool makes one: from $HOME's
+    ~/.aws, with AWS_ENDPOINT_URL (moto) honoured by every call of the chain."""
+    import botocore.session
+
+    return botocore.session.Session(profile=profile).create_client(service, region_name="us-east-1")
 
 
 def run_aws(binary: str | Path, *args: str, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:

@@ -36,6 +36,7 @@ DEFAULT_MIN_VERSION = "2.9"  # the first with [sso-session] sections
 DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html"
 DOCS_INSTALL = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 DOCS_CONFIG = "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html"
+DOCS_PROCESS = "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html"
 FIX_RUN = "bootstrap run --only aws"
 # What the distribution's own package installs, where it is version 2 (older ones ship v1).
 APT_VERSIONS = {("debian", "12"): (2, 9, 19), ("debian", "13"): (2, 23, 6), ("ubuntu", "24.04"): (2, 14, 6)}
@@ -70,6 +71,31 @@ def detect(ctx: Context) -> Cli:
     if unparsable:
         return Cli(None, config_problem(ctx, Path(unparsable.group("path").strip())))
     return Cli(None)
+
+
+def shadowed(ctx: Context, need: tuple[int, ...]) -> Optional[tuple[str, str]]:
+    """When the first `aws` on PATH is too old but a new enough one comes later on PATH (pip's
+    AWS CLI v1 in a virtual environment before the system's v2, say): (what is wrong, the fix).
+    Installing another would change nothing, since the old one still comes first."""
+    first = ctx.runner.which("aws")
+    if first is None:
+        return None
+    seen = {os.path.realpath(first)}
+    for folder in ctx.env.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(folder, "aws") if folder else ""
+        if not candidate or not os.access(candidate, os.X_OK) or os.path.realpath(candidate) in seen:
+            continue
+        seen.add(os.path.realpath(candidate))
+        result = ctx.runner.run([candidate, "--version"], timeout=20)
+        version = parse_version(result.stdout + result.stderr) if result.ok else None
+        if version is not None and version >= need:
+            return (
+                f"the aws that runs first is {ctx.tilde(first)}, while the AWS CLI {_dotted(version)} at "
+                f"{ctx.tilde(candidate)} comes later on PATH",
+                f"remove the old one (for pip's awscli: `pip uninstall awscli` in that environment) or put "
+                f"{ctx.tilde(folder)} before {ctx.tilde(os.path.dirname(first))} on PATH",
+            )
+    return None
 
 
 def config_problem(ctx: Context, path: Path) -> str:
@@ -202,7 +228,15 @@ def effective(profile: Profile) -> Optional[Aws]:
     sessions = {n: s for n, s in spec.sso_sessions.items() if conditions.holds(s.when, profile)}
     profiles_ = {n: p for n, p in spec.profiles.items() if conditions.holds(p.when, profile)}
     default = spec.default_profile if spec.default_profile in profiles_ else None
-    return spec.model_copy(update={"sso_sessions": sessions, "profiles": profiles_, "default_profile": default})
+    process = [name for name in spec.process_profiles if name in profiles_]
+    return spec.model_copy(
+        update={
+            "sso_sessions": sessions,
+            "profiles": profiles_,
+            "default_profile": default,
+            "process_profiles": process,
+        }
+    )
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -219,6 +253,13 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
     # When the profile lists the CLI among its packages, that component installs it, in the
     # same batch (and sudo prompt) as everything else; two installers would fight over it.
     # A CLI that cannot start because of a config file is installed: notes() says what to fix.
+    # An old one first on PATH with a new enough one behind it: no installer changes which runs.
+    first = shadowed(ctx, need) if have is not None and have < need else None
+    if first is not None:
+        raise Failure(
+            f"the AWS CLI {_dotted(have or ())} is older than {_dotted(need)} (SSO sessions need 2.9): "
+            f"{first[0]}; fix: {first[1]}"
+        )
     if cli.broken is None and (have is None or have < need) and not _listed_in_packages(profile):
         why = "is not installed" if have is None else f"{_dotted(have)} is older than {_dotted(need)}"
         commands = install_commands(ctx, need)
@@ -414,12 +455,11 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
         if have is None:
             return Outcome("error", "the AWS CLI (aws) is not installed", install_hint(ctx, need), DOCS_INSTALL)
         if have < need:
-            return Outcome(
-                "error",
-                f"the AWS CLI {_dotted(have)} is older than the {_dotted(need)} this profile needs (SSO sessions need 2.9)",
-                install_hint(ctx, need),
-                DOCS_INSTALL,
-            )
+            summary = f"the AWS CLI {_dotted(have)} is older than the {_dotted(need)} this profile needs (SSO sessions need 2.9)"
+            first = shadowed(ctx, need)
+            if first is not None:
+                return Outcome("error", f"{summary}: {first[0]}", first[1], DOCS_INSTALL)
+            return Outcome("error", summary, install_hint(ctx, need), DOCS_INSTALL)
         return ok(f"the AWS CLI {_dotted(have)} is installed")
 
     def config() -> Outcome:
@@ -471,7 +511,52 @@ def checks(ctx: Context, profile: Profile) -> list[Check]:
     identities = once(lambda: _lookup(ctx, local(), list(spec.profiles)))
     for name in spec.profiles:
         checks_.append(Check(f"aws.identity.{name}", NAME, _identity_check(ctx, name, local, identities)))
+    companions = once(
+        lambda: awsidentity.lookup(
+            [awsconfig.companion(n) for n in spec.process_profiles], local().config_path, local().credentials_path
+        )
+    )
+    for name in spec.process_profiles:
+        checks_.append(Check(f"aws.process.{name}", NAME, _process_check(ctx, name, local, companions)))
     return checks_
+
+
+def _process_check(
+    ctx: Context, profile: str, local: Callable[[], Local], identities: Callable[[], dict[str, awsidentity.Answer]]
+) -> Callable[[], Outcome]:
+    """The companion profile gives keys that AWS accepts (it runs `bootstrap aws credentials`)."""
+
+    def run() -> Outcome:
+        found = local()
+        companion = awsconfig.companion(profile)
+        if companion not in found.profiles:
+            return Outcome(
+                "error",
+                f"there is no AWS profile {companion} (keys of {profile} for tools that cannot sign in) in "
+                f"{ctx.tilde(found.config_path)} yet",
+                FIX_RUN,
+                DOCS_PROCESS,
+            )
+        if precheck(ctx, found, profile) is not None:
+            return Outcome(
+                "skipped", f"profile {companion} is checked once profile {profile} works (see aws.identity.{profile})"
+            )
+        if ctx.offline:
+            return Outcome("skipped", f"profile {companion} was not checked (--offline)")
+        answer = identities().get(companion)
+        if isinstance(answer, awsidentity.Identity):
+            return ok(
+                f"profile {companion} (for tools that cannot sign in) is {answer.principal} in account {answer.account}"
+            )
+        message = ctx.tilde(answer.message) if isinstance(answer, awsidentity.Problem) else "not checked"
+        return Outcome(
+            "error",
+            f"profile {companion} gives tools no working keys ({message})",
+            f"bootstrap aws credentials --profile {profile}",
+            DOCS_PROCESS,
+        )
+
+    return run
 
 
 def _default_check(ctx: Context, name: str, local: Callable[[], Local]) -> Callable[[], Outcome]:

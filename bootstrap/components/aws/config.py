@@ -170,6 +170,9 @@ def wanted_sections(spec: Aws, config: Optional[ConfigFile] = None) -> dict[tupl
     for name, profile in spec.profiles.items():
         header = "[default]" if name == "default" else f"[profile {name}]"
         wanted[("profile", name)] = [header, MARKER, *profile_lines(profile)]
+    for name in spec.process_profiles:
+        if name in spec.profiles:
+            wanted[("profile", companion(name))] = [f"[profile {companion(name)}]", MARKER, *process_lines(spec, name)]
     if spec.default_profile in spec.profiles and not users_default(config):
         lines = profile_lines(spec.profiles[spec.default_profile])
         wanted[("profile", "default")] = [
@@ -179,6 +182,34 @@ def wanted_sections(spec: Aws, config: Optional[ConfigFile] = None) -> dict[tupl
             *lines,
         ]
     return wanted
+
+
+def companion(name: str) -> str:
+    """The profile that gives `name`'s short-lived keys to tools that cannot sign in themselves."""
+    return f"{name}-process"
+
+
+def process_lines(spec: Aws, name: str) -> list[str]:
+    """A companion's settings: bootstrap resolves `name` (SSO, role chain) and prints the keys
+    in the credential_process format; the region is `name`'s, or the first one up its chain."""
+    from bootstrap.system import paths
+
+    command = shlex.join([*paths.bootstrap_command(), "aws", "credentials", "--profile", name])
+    region = chain_region(spec_settings(spec)[0], name)
+    return [f"credential_process = {command}", *([f"region = {region}"] if region else [])]
+
+
+def chain_region(profiles: dict[str, dict[str, str]], name: str) -> Optional[str]:
+    """The profile's region, else the first one up its source_profile chain (the AWS CLI and
+    SDKs do not look there themselves, so a role profile without one would have none)."""
+    seen: set[str] = set()
+    current: Optional[str] = name
+    while current is not None and current in profiles and current not in seen:
+        seen.add(current)
+        if profiles[current].get("region"):
+            return profiles[current]["region"]
+        current = profiles[current].get("source_profile")
+    return None
 
 
 def users_default(config: Optional[ConfigFile]) -> bool:
