@@ -94,7 +94,7 @@ def test_companions_are_written_safely_read_by_the_real_cli_and_undone(
     config.write_bytes(MINE)
 
     run = bootstrap("run", "--profile", str(team), "--yes")
-    assert run.returncode == 3, run.stdout + run.stderr  # only the SSO sign-in waits, on the person
+    assert run.returncode == 0, run.stdout + run.stderr  # the SSO sign-in is the person's next step
     text = config.read_text()
     assert text.startswith(MINE.decode())
     assert "[profile warehouse-process]\n# managed by bootstrap" in text
@@ -112,7 +112,7 @@ def test_companions_are_written_safely_read_by_the_real_cli_and_undone(
 
     written = config.read_bytes()
     again = bootstrap("run", "--profile", str(team), "--yes")
-    assert again.returncode == 3, again.stdout + again.stderr
+    assert again.returncode == 0, again.stdout + again.stderr
     assert config.read_bytes() == written  # a second run changes nothing
     assert "~/.aws/config" not in bootstrap("plan", "--profile", str(team)).stdout
 
@@ -182,7 +182,7 @@ def test_aws_exec_gives_a_command_working_keys_in_its_environment_only(home: Pat
 def test_no_credentials_and_bad_input_are_one_plain_line(home: Path, tmp_path: Path) -> None:
     team = tmp_path / "team.yaml"
     team.write_text(TEAM)
-    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 3  # not signed in
+    assert bootstrap("run", "--profile", str(team), "--yes").returncode == 0  # not signed in: listed next
 
     unknown = bootstrap("aws", "credentials", "--profile", "nope")
     assert unknown.returncode == 2 and unknown.stdout == ""

@@ -85,12 +85,13 @@ def _ok(result: Ran, what: str) -> str:
 
 
 def _waits_only_on_the_sign_in(result: Ran, what: str) -> None:
-    """Unattended, a run never starts `aws sso login`: it does everything else, exits 3, and
-    lists the sign-in as the one thing waiting, with its command."""
+    """Unattended, a run never starts `aws sso login`: it does everything else, exits 0 (signing
+    in is the person's routine, not a change), and lists the sign-in as the one next step, with
+    its command."""
     said = f"{what} (exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
-    assert result.returncode == 3, said
-    waiting = result.stdout.split("Waiting on", 1)[1]
-    assert waiting.startswith(" you:") and "aws sso login --sso-session corp" in waiting, said
+    assert result.returncode == 0 and "Waiting on" not in result.stdout, said
+    waiting = result.stdout.split("Next, for you:", 1)[1]
+    assert "aws sso login --sso-session corp" in waiting, said
     assert waiting.count("… ") == 1, said
 
 

@@ -172,6 +172,7 @@ class Waiting:
     waits_on: str  # a key of errors.WAITS_ON
     why: str
     fix: str
+    routine: bool = False  # the person's own routine (a sign-in): listed next, exit 0
 
 
 @dataclass
@@ -193,7 +194,7 @@ class RunOutcome:
         """0 all done, 1 something failed, 3 all that could be done is done and the rest waits."""
         if not self.ok:
             return 1
-        return 3 if self.deferred else 0
+        return 3 if any(not w.routine for w in self.deferred) else 0
 
     def waiting(self, step: Step) -> bool:
         return bool(step.waits_on) or any(
@@ -220,7 +221,7 @@ def apply(
             applier.apply(step)
         except Deferred as exc:
             # not broken: the rest of the component goes on, and the run ends with exit 3
-            outcome.deferred.append(Waiting(name, step.summary, exc.waits_on, ctx.tilde(exc.why), exc.fix))
+            outcome.deferred.append(Waiting(name, step.summary, exc.waits_on, ctx.tilde(exc.why), exc.fix, exc.routine))
             on_step(step, "deferred")
             return True
         except (Failure, UserError, ProcError, OSError) as exc:

@@ -292,7 +292,7 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
                 style="red",
                 markup=False,
             )
-        elif outcome.deferred:
+        elif outcome.exit_code == 3:
             console.print(f"{made}: everything bootstrap could do now is done.", style="green", markup=False)
         else:
             console.print(f"Done: {made}.", style="green", markup=False)
@@ -308,11 +308,15 @@ def run_summary(ctx: Context, console: Console, result: RunResult) -> None:
 
 def waiting_summary(console: Console, deferred: list[Waiting]) -> None:
     """What the run left for later, grouped by whom it waits on, each with what does it."""
-    for who, label in WAITS_ON.items():
-        items = [w for w in deferred if w.waits_on == who]
+    groups = [
+        (f"Waiting on {label}:", [w for w in deferred if w.waits_on == who and not w.routine])
+        for who, label in WAITS_ON.items()
+    ]
+    groups.append(("Next, for you:", [w for w in deferred if w.routine]))
+    for title, items in groups:
         if not items:
             continue
-        console.print(f"Waiting on {label}:", style="yellow bold", markup=False)
+        console.print(title, style="yellow bold", markup=False)
         for n, w in enumerate(items):
             console.print(f"  … {w.component}: {w.why}", style="yellow", markup=False)
             # one command for a run of items it does (a team's many settings: one trust command)

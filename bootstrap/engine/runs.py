@@ -184,7 +184,9 @@ def owned_now(ctx: Context, prepared: Prepared, outcome: Optional[engine.RunOutc
     """
     old = prepared.previous.ledger if prepared.previous else managed.Ledger()
     unfinished = (
-        set(outcome.failed) | set(outcome.skipped) | {w.component for w in outcome.deferred} if outcome else set()
+        set(outcome.failed) | set(outcome.skipped) | {w.component for w in outcome.deferred if not w.routine}
+        if outcome
+        else set()
     )
     kept = dict(old.components)
     owners = {name: owner for name in kept if (owner := old.owner(name))}

@@ -31,15 +31,20 @@ class Deferred(Exception):
     `waits_on` is a key of WAITS_ON; `fix` is the command (or sentence) that does it later.
     A run that deferred steps but failed none exits 3, and the check after applying does not
     count a deferred step as pending.
+
+    `routine` marks what is no change to the computer but the person's own routine, such as
+    signing in to AWS SSO (a sign-in expires every day): the run's changes are complete without
+    it, so it is listed as the next thing to do and the run still exits 0.
     """
 
-    def __init__(self, waits_on: str, why: str, fix: str = "") -> None:
+    def __init__(self, waits_on: str, why: str, fix: str = "", routine: bool = False) -> None:
         if waits_on not in WAITS_ON:
             raise ValueError(f"unknown waits_on: {waits_on}")
         super().__init__(why)
         self.waits_on = waits_on
         self.why = why
         self.fix = fix
+        self.routine = routine
 
 
 class Stopped(BaseException):

@@ -380,14 +380,14 @@ def _sign_in(ctx: Context, session: str, users: list[str]) -> None:
         return  # signed in meanwhile, in another terminal
     waiting = f"you are not signed in to AWS SSO session {session} yet"
     if ctx.prompter is None:
-        raise Deferred("you", waiting, command)
+        raise Deferred("you", waiting, command, routine=True)
     ctx.console.print(
         f"Your AWS profiles ({', '.join(users) or session}) work once you sign in to SSO session {session}: "
         f"`{command}` opens your browser.",
         markup=False,
     )
     if not ctx.prompter.confirm("Sign in to AWS now?", default=True):
-        raise Deferred("you", waiting, command)
+        raise Deferred("you", waiting, command, routine=True)
     result = ctx.runner.run(["aws", "sso", "login", "--sso-session", session], timeout=900, interactive=True)
     if not result.ok:
         raise Deferred(
@@ -395,6 +395,7 @@ def _sign_in(ctx: Context, session: str, users: list[str]) -> None:
             f"{waiting}: `{command}` ended with exit code {result.returncode} (its reason is above; "
             "a sign-in page out of reach means the network or VPN)",
             command,
+            routine=True,
         )
     _verify_identities(ctx, users)
 
