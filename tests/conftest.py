@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
@@ -62,6 +63,26 @@ def _real_home_state() -> dict[str, object]:
 
 
 _REAL_HOME_BEFORE = _real_home_state()
+
+
+def _system_aws_first() -> Optional[str]:
+    """A folder holding only the system's AWS CLI, when another `aws` comes first on PATH.
+
+    A fresh Debian machine (CI) has one AWS CLI, /usr/bin/aws. A developer's PATH may put another
+    first (a pyenv shim, pip's awscli v1 in a virtual environment), which bootstrap rightly
+    refuses as too old for SSO sessions; the tests run with the machine a new hire has."""
+    system = Path("/usr/bin/aws")
+    first = shutil.which("aws")
+    if not system.exists() or first is None or Path(first) == system:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="bootstrap-tests-aws-"))
+    (folder / "aws").symlink_to(system)
+    return str(folder)
+
+
+_SYSTEM_AWS = _system_aws_first()
+if _SYSTEM_AWS:  # for the whole session: module-scoped fixtures copy the environment early
+    os.environ["PATH"] = f"{_SYSTEM_AWS}{os.pathsep}{os.environ['PATH']}"
 
 
 @pytest.fixture(autouse=True)
