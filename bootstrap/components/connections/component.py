@@ -37,8 +37,8 @@ def _change(path: Path, after: str, mode: Optional[int] = None) -> Optional[File
     return FileChange(path, before, data, mode if mode is not None else (0o600 if before is None else None))
 
 
-def _block_change(path: Path, body: list[str], mode: Optional[int] = None) -> Optional[FileChange]:
-    text = files.decode(files.read(path) or b"")
+def _block_change(path: Path, text: str, body: list[str], mode: Optional[int] = None) -> Optional[FileChange]:
+    """The file (whose text is `text`) with our block holding `body`; None when it already does."""
     if not body and files.find_block(text, toolfiles.BLOCK) is None:
         return None
     after = files.with_block(text, toolfiles.BLOCK, body) if body else files.without_block(text, toolfiles.BLOCK)
@@ -71,7 +71,7 @@ def plan(ctx: Context, profile: Profile) -> list[Step]:
         body = render({n: c for n, c in conns.items() if n not in clashing})
         if not body:
             continue
-        change = _block_change(path, body, mode)
+        change = _block_change(path, text, body, mode)
         if change:
             steps.append(Step(NAME, f"Write the {label} to {ctx.tilde(path)}", changes=(change,)))
     return steps + _driver_steps(conns)
