@@ -130,7 +130,8 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
         f"no {file}, required_version, {'terragrunt constraint ' if tool.terragrunt_pins else ''}or profile default"
     )
 
-    def install_spec(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> str:
+    def install_spec(ctx: Context, conf: Settings, spec: Optional[str], directory: Path) -> tuple[object, bool]:
+        """The version chosen for spec (or for the folder), installed; True when downloaded now."""
         from bootstrap.components.terraform import component as terraform
         from bootstrap.components.terraform.constraints import try_version
         from bootstrap.components.terraform.pins import Pin, resolve
@@ -152,8 +153,7 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
                     f"or pin one: {terraform.use_hint(ctx, tool)}"
                 )
             version = choice.version
-        new = download(ctx, conf, version)
-        return f"{version} (new)" if new else str(version)
+        return version, download(ctx, conf, version)
 
     def refuse(ctx: Context, directory: Path, conf: Settings, pin: Optional[Pin] = None) -> None:
         """Say before choosing what the tool itself will refuse in the folder's pins (the shim does not ask)."""
@@ -187,10 +187,9 @@ def app_for(tool: Tool, summary: str) -> typer.Typer:
 
         ctx = context()
         conf = settings(ctx, tool, profile)
-        result = install_spec(ctx, conf, spec, Path.cwd())
-        version = result.split()[0]
+        version, new = install_spec(ctx, conf, spec, Path.cwd())
         journaled(ctx, name, lambda: [shim(ctx, conf)])
-        if result.endswith("(new)"):
+        if new:
             ctx.console.print(
                 f"Installed and verified {product} {version} in {ctx.tilde(pinned.binary(ctx, tool, version).parent)}",
                 markup=False,
